@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Alternativa Film Labs site generator: the command line.
+
+  python build.py                 build the site into output_dir (same as 'build')
+  python build.py check           load and validate everything; write nothing
+  python build.py serve           preview with live reload
+  python build.py i18n …          translators' commands (extract, update, status, mark)
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from labsite.pipeline import Options, build_site
+from labsite.problems import BuildFailed, Problem
+
+HERE = Path(__file__).resolve().parent
+COMMANDS = ("build", "check", "serve", "i18n")
+
+
+def parse_now(text: str | None, tz_name: str) -> dt.datetime:
+    """The build's moment: --now, else SOURCE_DATE_EPOCH, else the clock."""
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(tz_name)
+    if text:
+        try:
+            value = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise SystemExit(f"error: --now {text!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+        except ValueError:
+            raise SystemExit(f"error: SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
+    return dt.datetime.now(tz)
+
+
+def site_timezone(root: Path) -> str:
+    """The configured time zone, read leniently (errors are reported by the build itself)."""
+    from labsite.config import load_config
+    from labsite.problems import Problems
+
+    return load_config(root, Problems()).timezone
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The command line's arguments."""
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    shared = argparse.ArgumentParser(add_help=False)
+    shared.add_argument("--root", type=Path, default=HERE, help="the project folder (default: beside build.py)")
+    shared.add_argument("--now", metavar="YYYY-MM-DD[THH:MM]",
+                        help="build as if it were this moment (default: SOURCE_DATE_EPOCH, else the clock)")
+    shared.add_argument("--drafts", action="store_true", help="include drafts and future-dated items, marked as drafts")
+    shared.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("build", parents=[shared], help="build the site into output_dir (the default)")
+    commands.add_parser("check", parents=[shared], help="load and validate everything without writing the site")
+    serve = commands.add_parser("serve", parents=[shared], help="build, serve on 127.0.0.1 and rebuild on changes")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1 only)")
+    i18n = commands.add_parser("i18n", parents=[shared], help="translators' commands")
+    i18n.add_argument("action", choices=["extract", "update", "status", "mark"])
+    i18n.add_argument("paths", nargs="*", help="for 'mark': the translated .md files to mark as up to date")
+    i18n.add_argument("--format", choices=["text", "json"], default="text", help="for 'status'")
+    return parser
+
+
+def report(problems: list[Problem], out: object = sys.stderr) -> None:
+    """Print problems, errors first."""
+    for problem in sorted(problems, key=lambda p: (not p.is_error, p.path, p.line)):
+        print(problem, file=out)  # type: ignore[arg-type]
+
+
+def cmd_build(args: argparse.Namespace, write: bool) -> int:
+    """Build (or check) the site and print a summary."""
+    options = Options(parse_now(args.now, site_timezone(args.root)), args.drafts, args.strict)
+    try:
+        result = build_site(args.root, options, write=write)
+    except BuildFailed as failed:
+        report(failed.problems)
+        errors = sum(p.is_error for p in failed.problems)
+        kind = f"{errors} error(s)" if errors else f"{len(failed.problems)} warning(s) in --strict mode"
+        tail = "" if not write else " The previously built site is unchanged."
+        print(f"\nFailed: {kind}.{tail}", file=sys.stderr)
+        return 1
+    report(result.problems)
+    per_lang = ", ".join(f"{lang} {count}" for lang, count in result.counts.items())
+    warnings = len(result.problems.warnings)
+    verb = "Built" if write else "Checked"
+    where = f" → {result_target(args.root)}" if write else ""
+    print(f"{verb} {sum(result.counts.values())} pages ({per_lang}), {warnings} warning(s) "
+          f"in {result.seconds:.2f} s{where}")
+    return 0
+
+
+def result_target(root: Path) -> str:
+    """The output folder, for the summary."""
+    from labsite.config import load_config
+    from labsite.problems import Problems
+
+    return str(load_config(root, Problems()).output_path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in COMMANDS + ("-h", "--help"):
+        argv.insert(0, "build")
+    args = make_parser().parse_args(argv)
+    if args.command in ("build", "check"):
+        return cmd_build(args, write=args.command == "build")
+    print(f"'{args.command}' is not available yet", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

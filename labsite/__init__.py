@@ -1,0 +1,1 @@
+"""Alternativa Film Labs site generator."""

@@ -1,0 +1,42 @@
+"""Static files, fingerprinted so that browsers may cache them for a long time."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+STATIC_DIR = "static"
+#: Files whose names get a content hash; others keep their names (robots, icons linked by name).
+FINGERPRINTED = (".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".woff2")
+
+
+@dataclass(frozen=True)
+class Assets:
+    """Static files by their source name, with the URL each is published at."""
+
+    files: dict[str, bytes]
+    urls: dict[str, str]
+
+    def url(self, name: str) -> str:
+        """The published URL of ``static/<name>``."""
+        return self.urls[name]
+
+
+def load_assets(root: Path) -> Assets:
+    """Read ``static/`` and give each file its fingerprinted output path."""
+    folder = root / STATIC_DIR
+    files: dict[str, bytes] = {}
+    urls: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        name = path.relative_to(folder).as_posix()
+        data = path.read_bytes()
+        out = PurePosixPath(STATIC_DIR, name)
+        if out.suffix in FINGERPRINTED:
+            digest = hashlib.sha256(data).hexdigest()[:10]
+            out = out.with_name(f"{out.stem}.{digest}{out.suffix}")
+        files[out.as_posix()] = data
+        urls[name] = f"/{out.as_posix()}"
+    return Assets(files, urls)

@@ -1,0 +1,144 @@
+"""The build, step by step in the order it runs: load, select, assemble, render, write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+
+from .assets import Assets, load_assets
+from .config import SiteConfig, load_config
+from .content import load_content
+from .i18n import load_translations, make_environment
+from .model import Content
+from .output import write_site
+from .pages import OutputPage, site_pages
+from .problems import BuildFailed, Problems
+from .publish import select_published
+from .render import TEMPLATES_DIR, check_templates, language_links, render_template
+from .views import Language, Views, make_language, own_name
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to build: at which moment, with drafts or not."""
+
+    now: dt.datetime
+    drafts: bool = False
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class LoadedSite:
+    """Everything read and validated, ready to render."""
+
+    config: SiteConfig
+    content: Content
+    languages: dict[str, Language]
+    environments: dict[str, Environment]
+    assets: Assets
+    problems: Problems
+
+
+@dataclass
+class BuildResult:
+    """What a build produced."""
+
+    files: dict[str, bytes]
+    pages: list[OutputPage]
+    problems: Problems
+    seconds: float = 0.0
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+def load_site(root: Path, options: Options) -> LoadedSite:
+    """Read settings, content, catalogues, templates and static files; raise :class:`BuildFailed` on errors."""
+    problems = Problems()
+    config = load_config(root, problems)
+    content = load_content(config, problems)
+    languages: dict[str, Language] = {}
+    environments: dict[str, Environment] = {}
+    for code in config.languages:
+        translations = load_translations(root, code, problems)
+        languages[code] = make_language(code, config, translations)
+        environments[code] = make_environment(root / TEMPLATES_DIR, translations)
+    if environments:
+        check_templates(next(iter(environments.values())), root, problems)
+    _fail_on(problems, options)
+    today = options.now.astimezone(config.tz).date()
+    content = select_published(content, today, options.drafts, problems)
+    return LoadedSite(config, content, languages, environments, load_assets(root), problems)
+
+
+def _fail_on(problems: Problems, options: Options) -> None:
+    """Stop when there are errors, or warnings in strict mode."""
+    if problems.errors or (options.strict and problems):
+        raise BuildFailed(problems)
+
+
+def assemble(site: LoadedSite, options: Options) -> list[OutputPage]:
+    """Every page in every language."""
+    pages: list[OutputPage] = []
+    for code, language in site.languages.items():
+        views = Views(site.content, site.config, language, options.now)
+        pages.extend(site_pages(site.content, views))
+    return pages
+
+
+def common_context(site: LoadedSite, page: OutputPage) -> dict[str, Any]:
+    """What every template receives besides its own values."""
+    config, route = site.config, page.route
+    alternates = [{"lang": code, "href": config.url(f"/{code}/{route}")} for code in config.languages]
+    nav_pages = sorted(site.content.pages.values(), key=lambda p: (p.order, p.id))
+    views = Views(site.content, config, site.languages[page.lang], dt.datetime.min)
+    return {
+        "lang": page.lang, "route": route, "site_title": config.title, "draft": page.draft,
+        "languages": language_links(config.languages, page.lang, route),
+        "alternates": alternates, "x_default": config.url("/"),
+        "canonical": config.url(f"/{page.lang}/{route}"),
+        "lang_names": {code: site.languages[page.lang].name_of(code) for code in config.languages},
+        "css_url": site.assets.url("style.css") if "style.css" in site.assets.urls else "",
+        "nav_pages": [{"url": f"/{page.lang}/{p.id}/", "title": views.text(p.meta).title, "id": p.id}
+                      for p in nav_pages],
+    }
+
+
+def render_pages(site: LoadedSite, pages: list[OutputPage], options: Options) -> dict[str, bytes]:
+    """Render every page, the root language choice and the static files."""
+    files: dict[str, bytes] = dict(site.assets.files)
+    problems = site.problems
+    for page in pages:
+        context = {**common_context(site, page), **page.context}
+        html = render_template(site.environments[page.lang], page.template, context, site.config.root, problems)
+        if html is not None:
+            files[page.output_path] = html.encode("utf-8")
+    default = site.config.default_language
+    choices = [{"code": c, "name": own_name(c), "url": f"/{c}/"} for c in site.config.languages]
+    root_context = {"lang": default, "site_title": site.config.title, "choices": choices,
+                    "css_url": site.assets.urls.get("style.css", ""), "canonical": site.config.url("/"),
+                    "alternates": [{"lang": c, "href": site.config.url(f"/{c}/")} for c in site.config.languages],
+                    "x_default": site.config.url("/")}
+    html = render_template(site.environments[default], "root.html", root_context, site.config.root, problems)
+    if html is not None:
+        files["index.html"] = html.encode("utf-8")
+    if f"{default}/404.html" in files:
+        files["404.html"] = files[f"{default}/404.html"]
+    _fail_on(problems, options)
+    return files
+
+
+def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
+    """Load, render and (unless ``write`` is false) write the whole site; raise :class:`BuildFailed` on errors."""
+    started = time.perf_counter()
+    site = load_site(root, options)
+    pages = assemble(site, options)
+    files = render_pages(site, pages, options)
+    if write:
+        write_site(files, site.config.output_path)
+    counts = Counter(page.lang for page in pages)
+    return BuildResult(files, pages, site.problems, time.perf_counter() - started, counts)

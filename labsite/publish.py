@@ -1,0 +1,53 @@
+"""What a build publishes: drafts and future-dated items are left out, and so are links to them."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from .model import Content, Meta
+from .problems import Problems
+
+
+def is_published(meta: Meta, today: dt.date, drafts: bool, dated: dt.date | None = None) -> bool:
+    """Whether an item belongs in a build made on ``today``."""
+    if meta.draft and not drafts:
+        return False
+    moments = [d for d in (meta.publish_date.first_day() if meta.publish_date else None, dated) if d]
+    return drafts or all(day <= today for day in moments)
+
+
+def select_published(content: Content, today: dt.date, drafts: bool, problems: Problems) -> Content:
+    """The content a build made on ``today`` may show; references to hidden items are dropped."""
+    labs = {k: v for k, v in content.labs.items() if is_published(v.meta, today, drafts)}
+    editions = {k: v for k, v in content.editions.items() if v.lab in labs and is_published(v.meta, today, drafts)}
+    people = {k: v for k, v in content.people.items() if is_published(v.meta, today, drafts)}
+    partners = {k: v for k, v in content.partners.items() if is_published(v.meta, today, drafts)}
+    articles = {
+        k: v for k, v in content.articles.items() if is_published(v.meta, today, drafts, v.date.first_day())
+    }
+    pages = {k: v for k, v in content.pages.items() if is_published(v.meta, today, drafts)}
+    faqs = {k: v for k, v in content.faqs.items() if is_published(v.meta, today, drafts)}
+
+    def keep(meta: Meta, field: str, ids: tuple[str, ...], known: dict[str, object]) -> tuple[str, ...]:
+        hidden = [i for i in ids if i not in known]
+        for item in hidden:
+            problems.warn(meta.path, 0, f"'{item}' in '{field}' is not published yet, so it is not shown")
+        return tuple(i for i in ids if i in known)
+
+    editions = {
+        k: dataclasses.replace(
+            e,
+            mentors=keep(e.meta, "mentors", e.mentors, people),
+            partners=keep(e.meta, "partners", e.partners, partners),
+            faq=e.faq if e.faq in faqs else "",
+        )
+        for k, e in editions.items()
+    }
+    people = {k: p if not p.organisation or p.organisation in partners else dataclasses.replace(p, organisation="")
+              for k, p in people.items()}
+    articles = {k: a if not a.edition or a.edition in editions else dataclasses.replace(a, edition="")
+                for k, a in articles.items()}
+    faqs = {k: f if not f.edition or f.edition in editions else dataclasses.replace(f, edition="") for k, f in faqs.items()}
+    return dataclasses.replace(content, labs=labs, editions=editions, people=people, partners=partners,
+                               articles=articles, pages=pages, faqs=faqs)

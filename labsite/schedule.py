@@ -1,0 +1,66 @@
+"""An edition's schedule: milestone kinds and reading milestones from YAML."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .fields import SLUG_HINT, Fields, is_slug
+from .model import Milestone
+from .problems import Problems
+from .yamlsource import line_of
+
+#: Each kind of milestone and its default label; the labels are translated through gettext.
+KINDS: dict[str, str] = {
+    "open_call": "Open call",
+    "deadline": "Deadline",
+    "announcement": "Announcement of participants",
+    "module": "Module",
+    "course": "Course",
+    "mentoring": "Mentoring",
+    "defence": "Defence",
+    "implementation": "Implementation",
+    "event": "Event",
+}
+FIELDS = ("id", "kind", "date", "start", "end", "place", "timezone")
+
+
+def read_schedule(value: Any, path: str, problems: Problems, places: set[str]) -> tuple[Milestone, ...]:
+    """Read a ``schedule:`` list of milestones."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.error(path, line_of(value, default=1), "'schedule' must be a list of milestones, each starting with '- id:'")
+        return ()
+    milestones: list[Milestone] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(value):
+        fields = Fields(raw, path, problems, FIELDS, ("id", "kind"), what="milestone field")
+        line = line_of(value, index, 1)
+        milestone_id = fields.text("id")
+        if milestone_id and not is_slug(milestone_id):
+            fields.error("id", f"milestone id '{milestone_id}' is not an id", SLUG_HINT)
+        elif milestone_id in seen:
+            fields.error("id", f"two milestones have the id '{milestone_id}'", "Give each milestone its own id.")
+        seen.add(milestone_id)
+        kind = fields.choice("kind", KINDS, "event") if "kind" in fields.data else "event"
+        when = fields.when()
+        if when is None and not ({"date", "start"} & set(fields.data)):
+            problems.error(path, line, f"milestone '{milestone_id}' has no date",
+                           "Add 'date: …', or 'start: …' and 'end: …'.")
+        if kind == "open_call" and when is not None and (when.end is None or when.open_end):
+            fields.error("start", "an open call needs a 'start' and an 'end' (its deadline)")
+        place = fields.text("place")
+        if place and place not in places:
+            fields.error("place", f"unknown place '{place}'", "Add it to content/places.yaml or correct the id.")
+            place = ""
+        timezone = fields.text("timezone")
+        if timezone:
+            try:
+                ZoneInfo(timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                fields.error("timezone", f"unknown time zone '{timezone}'", "Use a name such as Europe/Berlin.")
+                timezone = ""
+        if milestone_id and when is not None:
+            milestones.append(Milestone(milestone_id, kind, when, place, timezone, line))
+    return tuple(milestones)
