@@ -1,0 +1,43 @@
+"""Shared fixtures: the project, a scratch copy of a sample site, and the real command line."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.browser_fixtures import browser, page  # noqa: F401
+
+PROJECT = Path(__file__).resolve().parent.parent
+SITES = PROJECT / "tests" / "sites"
+
+
+def copy_site(name: str, target: Path) -> Path:
+    """Copy a sample site with the project's templates, static files and catalogues into ``target``."""
+    shutil.copytree(SITES / name, target)
+    for folder in ("templates", "static", "locales"):
+        if (PROJECT / folder).exists() and not (target / folder).exists():
+            shutil.copytree(PROJECT / folder, target / folder)
+    return target
+
+
+def run_build(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``build.py`` as an editor would, on the project at ``root``."""
+    command = [sys.executable, str(PROJECT / "build.py"), *args, "--root", str(root)]
+    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.fixture
+def sample_site(tmp_path: Path) -> Path:
+    """A fresh copy of the valid multilingual sample site."""
+    return copy_site("valid", tmp_path / "site")
+
+
+@pytest.fixture
+def build() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """The command line, bound to a project folder per call."""
+    return run_build
