@@ -183,12 +183,13 @@ class _Reader:
         data = _parse(source.facts, facts_rel, self.problems) if source.facts else None
         fields = Fields(data, facts_rel, self.problems, allowed + COMMON, required)
         texts = self.read_texts(kind, source)
+        meta = self.meta(fields, facts_rel or self.rel(next(iter(source.texts.values()))), texts)
+        item = getattr(self, f"_{kind}")(source, fields, meta)
         if not texts:
             self.problems.error(facts_rel, 0, f"'{source.name}' has no text in any language",
                                 f"Add {source.name}.{self.config.source_language}.md beside it.")
             return None
-        meta = self.meta(fields, facts_rel or self.rel(next(iter(source.texts.values()))), texts)
-        return getattr(self, f"_{kind}")(source, fields, meta)
+        return item
 
     def meta(self, fields: Fields, path: str, texts: dict[str, Text]) -> Meta:
         """The fields every item has."""
