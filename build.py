@@ -36,7 +36,7 @@ def parse_now(text: str | None, tz_name: str) -> dt.datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
         except ValueError:
             raise SystemExit(f"error: SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
     return dt.datetime.now(tz)

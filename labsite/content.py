@@ -9,9 +9,9 @@ from typing import Any
 
 from .config import SiteConfig
 from .faq import parse_faq
-from .links import check_links
 from .fields import SLUG_HINT, Fields, is_slug
-from .model import Article, Content, Edition, Faq, Lab, Localized, Meta, Page, Partner, Person, Place, Text
+from .links import check_links
+from .model import Article, Content, Edition, Faq, Lab, Meta, Page, Partner, Person, Place, Text
 from .problems import Problems, did_you_mean
 from .schedule import read_schedule
 from .yamlsource import YamlError, line_of, parse_yaml, split_front_matter
@@ -261,7 +261,8 @@ class _Reader:
     def _page(self, source: Source, fields: Fields, meta: Meta) -> Page | None:
         slug = self.slug(fields, source.name)
         if slug in RESERVED:
-            self.problems.error(meta.path, fields.line("slug"), f"the page name '{slug}' is taken by the generator's own pages",
+            self.problems.error(meta.path, fields.line("slug"),
+                                f"the page name '{slug}' is taken by the generator's own pages",
                                 "Rename the file or give it another 'slug'.")
             return None
         return Page(slug, meta, fields.integer("order"))

@@ -46,7 +46,8 @@ def parse_faq(body: str, first_line: int, path: str, problems: Problems) -> tupl
             elif raw.strip():
                 where = "question" if section else "section"
                 problems.error(path, line, f"text outside any {where}",
-                               "Start the FAQ with '# Section {#section-id}' and put each answer under '## Question? {#question-id}'.")
+                               "Start the FAQ with '# Section {#section-id}' and put each answer "
+                               "under '## Question? {#question-id}'.")
             continue
         level, heading = len(match.group(1)), match.group(2)
         found = _ID.search(heading)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .config import SiteConfig
-from .model import Content, Meta
+from .model import Article, Content, Faq, Meta
 from .problems import Problems
 from .yamlsource import line_of
 
@@ -28,7 +28,8 @@ def check_links(content: Content, config: SiteConfig, problems: Problems) -> Non
         if person.organisation and person.organisation not in content.partners:
             problems.error(person.meta.path, line_of(person.meta.facts, "organisation"),
                            f"unknown partner '{person.organisation}'", _known("content/partners/", content.partners))
-    for item in (*content.articles.values(), *content.faqs.values()):
+    items: list[Article | Faq] = [*content.articles.values(), *content.faqs.values()]
+    for item in items:
         if item.edition and item.edition not in content.editions:
             problems.error(item.meta.path, line_of(item.meta.facts, "edition"), f"unknown edition '{item.edition}'",
                            "Write it as lab/year, one of: " + ", ".join(sorted(content.editions)) + ".")

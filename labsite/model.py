@@ -9,7 +9,6 @@ from typing import Any
 from .dates import PartialDate, When
 
 
-
 @dataclass(frozen=True)
 class Localized:
     """A short label written once per language or script, such as a person's name."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 
 from .model import Content, Meta
 from .problems import Problems
@@ -29,7 +30,7 @@ def select_published(content: Content, today: dt.date, drafts: bool, problems: P
     pages = {k: v for k, v in content.pages.items() if is_published(v.meta, today, drafts)}
     faqs = {k: v for k, v in content.faqs.items() if is_published(v.meta, today, drafts)}
 
-    def keep(meta: Meta, field: str, ids: tuple[str, ...], known: dict[str, object]) -> tuple[str, ...]:
+    def keep(meta: Meta, field: str, ids: tuple[str, ...], known: Mapping[str, object]) -> tuple[str, ...]:
         hidden = [i for i in ids if i not in known]
         for item in hidden:
             problems.warn(meta.path, 0, f"'{item}' in '{field}' is not published yet, so it is not shown")

@@ -30,7 +30,8 @@ def read_schedule(value: Any, path: str, problems: Problems, places: set[str]) -
     if value is None:
         return ()
     if not isinstance(value, list):
-        problems.error(path, line_of(value, default=1), "'schedule' must be a list of milestones, each starting with '- id:'")
+        problems.error(path, line_of(value, default=1),
+                       "'schedule' must be a list of milestones, each starting with '- id:'")
         return ()
     milestones: list[Milestone] = []
     seen: set[str] = set()

@@ -92,8 +92,8 @@ def test_hreflang_alternates_are_reciprocal_with_self_and_x_default(built: Path)
     for route in routes(built, "en"):
         sets = []
         for lang in LANGS:
-            alternates = {l["hreflang"]: l["href"] for l in parse(built / lang / route).links if l.get("rel") == "alternate"
-                          and "hreflang" in l}
+            links = parse(built / lang / route).links
+            alternates = {k["hreflang"]: k["href"] for k in links if k.get("rel") == "alternate" and "hreflang" in k}
             assert alternates["x-default"] == "https://labs.example.org/"
             page_url = f"https://labs.example.org/{lang}/{route}".removesuffix("index.html")
             assert alternates[lang] == page_url, route

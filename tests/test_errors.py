@@ -40,7 +40,8 @@ CASES = {
     "missing required field": (edit("content/news/open-call.en.md", "title: Open call (en)\n", ""),
                                r"content/news/open-call\.en\.md:2: error: the required field 'title' is missing"),
     "unknown field": (edit("content/people/jane-doe.yaml", "organisation: acme", "organisaton: acme"),
-                      r"content/people/jane-doe\.yaml:5: error: unknown field 'organisaton'\n\s+Did you mean 'organisation'\?"),
+                      r"content/people/jane-doe\.yaml:5: error: unknown field 'organisaton'"
+                      r"\n\s+Did you mean 'organisation'\?"),
     "impossible date": (edit("content/news/open-call.yaml", "date: 2025-07-01", "date: 2025-02-30"),
                         r"content/news/open-call\.yaml:1: error: '2025-02-30' is impossible: February 2025 has 28 days"),
     "end before start": (edit("content/labs/impact-lab/2025.yaml", "    end: 2025-09-30 23:59", "    end: 2025-06-30"),
