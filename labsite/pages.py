@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .calendar_events import calendar_page
 from .markup import to_html
 from .model import Content, Faq, Meta
 from .views import Views
@@ -90,6 +91,7 @@ def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
     for page in sorted(content.pages.values(), key=lambda p: (p.order, p.id)):
         yield OutputPage(f"{page.id}/", lang, "page.html", {"text": views.text(page.meta)}, _files(page.meta),
                          page.meta.draft)
+    yield OutputPage("calendar/", lang, "calendar.html", calendar_page(views, editions), every)
     yield OutputPage("404.html", lang, "404.html", {}, frozenset())
 
 

@@ -12,6 +12,8 @@ from typing import Any
 from jinja2 import Environment
 
 from .assets import Assets, load_assets
+from .calendar import build_calendars
+from .calendar_state import save_state
 from .config import SiteConfig, load_config
 from .content import load_content
 from .i18n import load_translations, make_environment
@@ -138,7 +140,11 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     site = load_site(root, options)
     pages = assemble(site, options)
     files = render_pages(site, pages, options)
+    calendars = build_calendars(site.content, site.config, site.languages, options.now, site.problems)
+    _fail_on(site.problems, options)
+    files.update(calendars.files)
     if write:
         write_site(files, site.config.output_path)
+        save_state(site.config.root, calendars.state)
     counts = Counter(page.lang for page in pages)
     return BuildResult(files, pages, site.problems, time.perf_counter() - started, counts)

@@ -10,6 +10,7 @@ from typing import Any
 from babel import Locale
 from markupsafe import Markup
 
+from .calendar_events import milestone_calendar
 from .config import SiteConfig
 from .dates import DAY, MINUTE, DateFormatter, PartialDate, When
 from .markup import to_html
@@ -147,7 +148,8 @@ class Views:
         return {"id": milestone.id, "kind": milestone.kind, "label": label, "when": self.when(when),
                 "datetime": "" if when.is_period else date_attr(when.start),
                 "place": self.places((milestone.place,)) if milestone.place else "",
-                "past": when.last.last_day() < self.now.date()}
+                "past": when.last.last_day() < self.now.date(),
+                "calendar": milestone_calendar(self, edition, milestone, label)}
 
     def edition_card(self, edition: Edition) -> dict[str, Any]:
         """An edition as listed on other pages."""

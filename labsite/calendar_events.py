@@ -1,0 +1,226 @@
+"""Milestones as calendar events: the precision rule, UIDs and add-to-calendar links, shared by pages and feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import importlib.resources
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urlencode, urlsplit
+from zoneinfo import ZoneInfo
+
+from .dates import DAY, MINUTE, PartialDate
+from .model import Content, Edition, Milestone
+from .publish import is_published
+
+if TYPE_CHECKING:
+    from .views import Views
+
+CALENDAR_ROUTE = "calendar/"
+ALL_FEED = "all.ics"
+OPENS, DEADLINE = "opens", "deadline"
+GOOGLE = "https://calendar.google.com/calendar/render"
+OUTLOOK = "https://outlook.live.com/calendar/0/deeplink/compose"
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One event of a milestone: all day (``start``/``end`` are dates, ``end`` exclusive) or timed."""
+
+    edition: str
+    milestone: str
+    part: str
+    start: dt.date | dt.datetime
+    #: The exclusive end: a date for all-day events; ``None`` for a timed moment (it ends as it starts).
+    end: dt.date | dt.datetime | None
+    tzid: str = ""
+    place: str = ""
+    kind: str = ""
+
+    @property
+    def all_day(self) -> bool:
+        """Whether the event covers whole days."""
+        return not isinstance(self.start, dt.datetime)
+
+    def uid(self, host: str) -> str:
+        """The event's identity, the same in every language and build: ``slug-milestone[-part]@host``."""
+        suffix = f"-{self.part}" if self.part else ""
+        return f"{self.edition}-{self.milestone}{suffix}@{host}"
+
+    def facts(self) -> dict[str, str]:
+        """The language-neutral facts, as text, for change detection."""
+        return {"start": self.start.isoformat(), "end": self.end.isoformat() if self.end else "",
+                "tzid": self.tzid, "place": self.place, "kind": self.kind}
+
+
+@functools.cache
+def zone(key: str) -> ZoneInfo:
+    """A time zone from the ``tzdata`` package, so that old system data cannot shift a deadline.
+
+    (Asia/Almaty moved from UTC+6 to UTC+5 on 2024-03-01; systems with older data still say +6.)
+    """
+    try:
+        with importlib.resources.files("tzdata.zoneinfo").joinpath(*key.split("/")).open("rb") as data:
+            return ZoneInfo.from_file(data, key=key)
+    except (ModuleNotFoundError, FileNotFoundError, IsADirectoryError, ValueError):
+        return ZoneInfo(key)
+
+
+def is_precise(value: PartialDate) -> bool:
+    """Whether a date is known to the day or the minute, and so may become an event."""
+    return value.precision in (DAY, MINUTE)
+
+
+def _point(edition: Edition, milestone: Milestone, part: str, value: PartialDate, tz: str) -> CalendarEvent:
+    """An event on one day, or at one moment."""
+    if value.precision == MINUTE:
+        return CalendarEvent(edition.slug, milestone.id, part, value.start_moment(zone(tz)), None, tz,
+                             milestone.place, milestone.kind)
+    day = value.first_day()
+    return CalendarEvent(edition.slug, milestone.id, part, day, day + dt.timedelta(days=1), "",
+                         milestone.place, milestone.kind)
+
+
+def milestone_events(edition: Edition, milestone: Milestone, site_tz: str) -> tuple[CalendarEvent, ...]:
+    """The events of a milestone under the precision rule; none when it is vague or open-ended.
+
+    Day- and minute-precise dates become events; month, part-of-month and year dates and open
+    ends do not. An open call gives two events, its opening and its deadline.
+    """
+    when, tz = milestone.when, milestone.timezone or site_tz
+    if milestone.kind == "open_call" and when.end is not None:
+        return tuple(_point(edition, milestone, part, value, tz)
+                     for part, value in ((OPENS, when.start), (DEADLINE, when.end)) if is_precise(value))
+    if when.open_end or not is_precise(when.start) or (when.end is not None and not is_precise(when.end)):
+        return ()
+    if when.end is None or when.end == when.start:
+        return (_point(edition, milestone, "", when.start, tz),)
+    start, end = when.start, when.end
+    if start.precision == MINUTE and end.precision == MINUTE:
+        return (CalendarEvent(edition.slug, milestone.id, "", start.start_moment(zone(tz)), end.start_moment(zone(tz)),
+                              tz, milestone.place, milestone.kind),)
+    # A period known to the day (or mixing a day and a time) covers whole days.
+    return (CalendarEvent(edition.slug, milestone.id, "", start.first_day(),
+                          end.last_day() + dt.timedelta(days=1), "", milestone.place, milestone.kind),)
+
+
+def in_feeds(content: Content, edition: Edition, today: dt.date) -> bool:
+    """Whether an edition's dates may be offered: never for drafts or future items, even in a build with drafts."""
+    lab = content.labs.get(edition.lab)
+    return lab is not None and is_published(lab.meta, today, False) and is_published(edition.meta, today, False)
+
+
+def edition_events(content: Content, edition: Edition, site_tz: str, today: dt.date) -> list[CalendarEvent]:
+    """Every event of an edition, in schedule order; none for drafts."""
+    if not in_feeds(content, edition, today):
+        return []
+    return [event for m in edition.schedule for event in milestone_events(edition, m, site_tz)]
+
+
+def site_host(base_url: str) -> str:
+    """The host that ends every UID."""
+    return urlsplit(base_url).hostname or "localhost"
+
+
+def feed_route(edition: Edition | None) -> str:
+    """The route of the site-wide feed, or of one edition's feed."""
+    return CALENDAR_ROUTE + (ALL_FEED if edition is None else f"{edition.slug}.ics")
+
+
+def event_route(edition: Edition, milestone: Milestone) -> str:
+    """The route of a milestone's single-event download."""
+    return f"{CALENDAR_ROUTE}{edition.slug}/{milestone.id}.ics"
+
+
+def webcal(url: str) -> str:
+    """A subscription link: the same address with the ``webcal`` scheme."""
+    return "webcal://" + url.split("://", 1)[1]
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """A moment in UTC."""
+    return value.astimezone(dt.UTC)
+
+
+def google_link(event: CalendarEvent, summary: str, details: str, location: str) -> str:
+    """A Google Calendar link that opens the event, ready to save."""
+    if isinstance(event.start, dt.datetime):
+        end = event.end if isinstance(event.end, dt.datetime) else event.start
+        dates = f"{_utc(event.start):%Y%m%dT%H%M%SZ}/{_utc(end):%Y%m%dT%H%M%SZ}"
+    else:
+        assert event.end is not None
+        dates = f"{event.start:%Y%m%d}/{event.end:%Y%m%d}"
+    params = {"action": "TEMPLATE", "text": summary, "dates": dates, "details": details}
+    if location:
+        params["location"] = location
+    return GOOGLE + "?" + urlencode(params, quote_via=quote)
+
+
+def outlook_link(event: CalendarEvent, summary: str, details: str, location: str) -> str:
+    """An Outlook on the web link that opens the event, ready to save."""
+    params = {"path": "/calendar/action/compose", "rru": "addevent", "subject": summary}
+    if isinstance(event.start, dt.datetime):
+        end = event.end if isinstance(event.end, dt.datetime) else event.start
+        params |= {"startdt": f"{_utc(event.start):%Y-%m-%dT%H:%M:%SZ}", "enddt": f"{_utc(end):%Y-%m-%dT%H:%M:%SZ}"}
+    else:
+        assert event.end is not None
+        params |= {"startdt": event.start.isoformat(), "enddt": event.end.isoformat(), "allday": "true"}
+    params["body"] = details
+    if location:
+        params["location"] = location
+    return OUTLOOK + "?" + urlencode(params, quote_via=quote)
+
+
+def today(views: Views) -> dt.date:
+    """The build's day in the site's time zone, as the selection of published content sees it."""
+    now = views.now
+    return now.astimezone(views.config.tz).date() if now.tzinfo else now.date()
+
+
+def milestone_calendar(views: Views, edition: Edition, milestone: Milestone, label: str) -> dict[str, Any] | None:
+    """A timeline row's calendar entries in the views' language; ``None`` when the milestone gives no event.
+
+    The feeds are written from these same entries, so a page and its feeds cannot disagree.
+    """
+    if not in_feeds(views.content, edition, today(views)):
+        return None
+    events = milestone_events(edition, milestone, views.config.timezone)
+    if not events:
+        return None
+    _, config = views.lang._, views.config
+    title = views.text(edition.meta).title
+    page = config.url(views.url(f"labs/{edition.lab}/{edition.key}/")) + f"#{milestone.id}"
+    location = views.places((milestone.place,)) if milestone.place else ""
+    summaries = {"": _("{label} — {edition}"), OPENS: _("Opening: {label} — {edition}"),
+                 DEADLINE: _("Deadline: {label} — {edition}")}
+    parts = {"": label, OPENS: _("Opening"), DEADLINE: _("Deadline")}
+    host = site_host(config.base_url)
+    entries = []
+    for event in events:
+        summary = summaries[event.part].format(label=label, edition=title)
+        value = milestone.when.start if event.part != DEADLINE else milestone.when.last
+        when = views.lang.dates.date(value) if event.part else views.when(milestone.when)
+        details = f"{title}\n{when}\n\n{page}"
+        entries.append({"event": event, "uid": event.uid(host), "part": parts[event.part], "summary": summary,
+                        "description": details, "location": location, "url": page,
+                        "google": google_link(event, summary, details, location),
+                        "outlook": outlook_link(event, summary, details, location)})
+    return {"ics": views.url(event_route(edition, milestone)), "events": entries}
+
+
+def calendar_page(views: Views, editions: list[Edition]) -> dict[str, Any]:
+    """What the calendar page lists: the site-wide feed and one feed per edition that has events."""
+    config = views.config
+
+    def links(route: str) -> dict[str, str]:
+        url = config.url(views.url(route))
+        return {"https": url, "webcal": webcal(url)}
+
+    feeds = []
+    for edition in editions:
+        count = len(edition_events(views.content, edition, config.timezone, today(views)))
+        if count:
+            feeds.append({"id": edition.id, "title": views.text(edition.meta).title, "count": count,
+                          "page": views.url(f"labs/{edition.lab}/{edition.key}/"), **links(feed_route(edition))})
+    return {"all_feed": links(feed_route(None)) if feeds else None, "feeds": feeds}
