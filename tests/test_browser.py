@@ -1,0 +1,109 @@
+"""The real site in headless Chromium: accessibility, validity, phone widths, language switching."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from tests.browser import run_axe, run_vnu, serve_directory
+from tests.conftest import PROJECT
+
+LANGS = ("kk", "ru", "en")
+#: One page of each type of the real site.
+PAGE_TYPES = ("", "labs/", "labs/impact-lab/", "labs/impact-distribution-lab/2025/", "people/",
+              "people/danielle-turkov/", "partners/", "faq/", "news/", "news/impact-lab-2024-open-call/", "about/",
+              "404.html")
+ARTIFACTS = PROJECT / "tests" / "artifacts"
+#: A moment at which the Impact Distribution Lab's open call is open, so status badges show.
+BUILD_NOW = "2025-08-01"
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's real content, built into a scratch folder."""
+    root = tmp_path_factory.mktemp("real")
+    for name in ("content", "templates", "static", "locales"):
+        if (PROJECT / name).exists():
+            shutil.copytree(PROJECT / name, root / name)
+    shutil.copy(PROJECT / "site_config.yaml", root / "site_config.yaml")
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "--root", str(root), "--now", BUILD_NOW],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return root / "_site"
+
+
+@pytest.fixture(scope="session")
+def base_url(real_site: Path) -> Iterator[str]:
+    """The built site served on a local port."""
+    with serve_directory(real_site) as url:
+        yield url.rstrip("/")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("route", PAGE_TYPES)
+def test_no_accessibility_violations(page: Page, base_url: str, lang: str, route: str) -> None:
+    page.goto(f"{base_url}/{lang}/{route}")
+    violations = run_axe(page)
+    assert violations == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+
+
+def test_root_language_choice_is_accessible(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/")
+    assert run_axe(page) == []
+
+
+def test_every_page_is_valid_html(real_site: Path) -> None:
+    errors = run_vnu([real_site])
+    assert errors == [], [(e.get("url", "").rsplit("_site", 1)[-1], e.get("line"), e["message"]) for e in errors[:20]]
+
+
+@pytest.mark.parametrize("width", (360, 1280))
+@pytest.mark.parametrize("lang", LANGS)
+def test_pages_fit_the_screen_and_are_saved_as_screenshots(browser: Browser, base_url: str, lang: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        folder = ARTIFACTS / "screenshots"
+        folder.mkdir(parents=True, exist_ok=True)
+        for route in PAGE_TYPES:
+            page.goto(f"{base_url}/{lang}/{route}")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, f"/{lang}/{route} scrolls sideways"
+            name = (route.strip("/").replace("/", "_") or "home").removesuffix(".html")
+            page.screenshot(path=str(folder / f"{lang}_{name}_{width}.png"), full_page=True)
+            assert page.locator("html").get_attribute("lang") == lang
+    finally:
+        context.close()
+
+
+def test_language_switcher_from_a_deep_page_lands_on_the_same_page(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/kk/labs/impact-distribution-lab/2025/")
+    page.locator("nav.languages").get_by_role("link", name="English").click()
+    page.wait_for_url(f"{base_url}/en/labs/impact-distribution-lab/2025/")
+    assert page.locator("h1").inner_text() == "Impact Distribution Lab 2025–2026"
+    page.locator("nav.languages a[hreflang=ru]").click()
+    page.wait_for_url(f"{base_url}/ru/labs/impact-distribution-lab/2025/")
+    assert page.locator("html").get_attribute("lang") == "ru"
+
+
+def test_faq_anchor_survives_a_language_switch(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/ru/faq/#what-is-impact")
+    assert page.locator("#what-is-impact").is_visible()
+    href = page.locator("nav.languages a[hreflang=en]").get_attribute("href")
+    page.goto(f"{base_url}{href}#what-is-impact")
+    assert page.locator("#what-is-impact h4").inner_text() == "What is impact?"
+
+
+def test_skip_link_moves_focus_to_the_main_content(page: Page, base_url: str) -> None:
+    page.goto(f"{base_url}/en/labs/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
