@@ -14,6 +14,7 @@ import icalendar
 import pytest
 import vobject
 from ical.calendar_stream import IcsCalendarStream
+from playwright.sync_api import Page
 
 from labsite.calendar_events import milestone_events
 from labsite.calendar_state import STATE_FILE
@@ -22,6 +23,7 @@ from labsite.model import Edition, Meta, Milestone
 from labsite.pipeline import Options, build_site
 from labsite.problems import BuildFailed
 from tests import ics_lint
+from tests.browser import run_axe, serve_directory
 from tests.conftest import PROJECT
 
 NOW = dt.datetime(2025, 8, 1, 12, 0, tzinfo=ZoneInfo("Asia/Almaty"))
@@ -230,6 +232,34 @@ def test_the_almaty_zone_reflects_the_2024_change_to_utc_plus_5(sample_site: Pat
     assert ics_lint.resolve(cal, event.get("DTEND")).hour == 7     # UTC+5 from then on
 
 
+def test_another_time_zone_across_its_dst_change(sample_site: Path) -> None:
+    edit(sample_site, EDITION_YAML, "date: 2025-10-30",
+         "start: 2025-10-25 12:00\n    end: 2025-10-26 12:00\n    timezone: Europe/Berlin")
+    build(sample_site)
+    data = (sample_site / "_site/ru/calendar/all.ics").read_bytes()
+    assert ics_lint.feed_problems(data) == []
+    cal = ics_lint.parse(data).children[0]
+    event = events_of(data)[f"impact-lab-2025-participants@{HOST}"]
+    assert event.get("DTSTART").params == {"TZID": "Europe/Berlin"}
+    assert ics_lint.resolve(cal, event.get("DTSTART")) == dt.datetime(2025, 10, 25, 10, 0, tzinfo=dt.UTC)
+    assert ics_lint.resolve(cal, event.get("DTEND")) == dt.datetime(2025, 10, 26, 11, 0, tzinfo=dt.UTC)
+    assert {z.get("TZID").value for z in cal.walk("VTIMEZONE")} == {"Asia/Almaty", "Europe/Berlin"}
+
+
+def test_location_is_the_place_in_the_feed_language(sample_site: Path) -> None:
+    edit(sample_site, EDITION_YAML, "date: 2025-10-30", "date: 2025-10-30\n    place: bishkek")
+    build(sample_site)
+    expected = {"kk": "Бішкек, Қырғызстан", "ru": "Бишкек, Кыргызстан", "en": "Bishkek, Kyrgyzstan"}
+    for lang, place in expected.items():
+        event = events_of((sample_site / f"_site/{lang}/calendar/all.ics").read_bytes())[
+            f"impact-lab-2025-participants@{HOST}"]
+        assert event.get("LOCATION").value == place.replace(",", "\\,")
+        google = timeline(sample_site, lang)["participants"]["google"][0]
+        assert parse_qs(urlsplit(google).query)["location"] == [place]
+    others = events_of((sample_site / "_site/en/calendar/all.ics").read_bytes())
+    assert others[f"impact-lab-2025-open-call-opens@{HOST}"].get("LOCATION") is None
+
+
 def milestone(kind: str, date: str = "", start: str = "", end: str = "") -> Milestone:
     """A milestone written as an editor would."""
     if date:
@@ -372,3 +402,22 @@ def test_the_real_content_builds_valid_feeds(tmp_path: Path) -> None:
         icalendar.Calendar.from_ical(data)
         IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
 
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_calendar_links_are_accessible_and_the_download_is_a_calendar(built: Path, page: Page, lang: str) -> None:
+    with serve_directory(built / "_site") as base:
+        page.goto(f"{base}{lang}/labs/impact-lab/2025/")
+        page.locator("details.add-to-calendar summary").first.click()
+        assert page.locator("details.add-to-calendar[open] a[href$='.ics']").first.is_visible()
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        assert run_axe(page) == []
+        href = page.locator("#participants a[href$='.ics']").get_attribute("href")
+        response = page.request.get(base.rstrip("/") + str(href))
+        assert response.headers["content-type"].startswith("text/calendar")
+        assert f"impact-lab-2025-participants@{HOST}" in response.text()
+        page.goto(f"{base}{lang}/calendar/")
+        assert run_axe(page) == []
+        page.goto(f"{base}{lang}/")
+        page.locator(f"footer a[href='/{lang}/calendar/']").click()
+        assert page.url.endswith(f"/{lang}/calendar/")
