@@ -421,3 +421,14 @@ def test_calendar_links_are_accessible_and_the_download_is_a_calendar(built: Pat
         page.goto(f"{base}{lang}/")
         page.locator(f"footer a[href='/{lang}/calendar/']").click()
         assert page.url.endswith(f"/{lang}/calendar/")
+
+
+def test_a_site_with_only_vague_dates_writes_no_feeds_and_says_so(sample_site: Path) -> None:
+    for old, new in (("start: 2025-07-01\n    end: 2025-09-30 23:59", "start: 2025-07\n    end: late 2025-09"),
+                     ("date: 2025-10-30", "date: 2025-10")):
+        edit(sample_site, EDITION_YAML, old, new)
+    files = build(sample_site)
+    assert not [path for path in files if path.endswith(".ics")]
+    page = files["en/calendar/index.html"].decode()
+    assert ".ics" not in page and "No dates are known to the day yet." in page
+    assert "calendar.google.com" not in files["en/labs/impact-lab/2025/index.html"].decode()
