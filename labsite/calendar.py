@@ -142,7 +142,6 @@ def _event(entry: Entry, known: EventState) -> Event:
     event.add("url", entry.url, parameters={"VALUE": "URI"})
     if entry.location:
         event.add("location", entry.location)
-    event.add("categories", [entry.event.kind])
     # Deadlines and key dates inform; they should not mark the subscriber as busy.
     event.add("transp", "TRANSPARENT")
     return event
