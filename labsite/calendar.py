@@ -25,6 +25,7 @@ class Entry:
     """One event in one language, with the texts the edition page shows for it."""
 
     edition: Edition
+    edition_title: str
     milestone: str
     event: CalendarEvent
     uid: str
@@ -52,7 +53,7 @@ def timeline_entries(content: Content, config: SiteConfig, language: Language, n
         rows = views.edition(edition)["timeline"]
         for row in rows:
             for item in (row.get("calendar") or {}).get("events", ()):
-                entries.append(Entry(edition, row["id"], item["event"], item["uid"], item["summary"],
+                entries.append(Entry(edition, item["edition"], row["id"], item["event"], item["uid"], item["summary"],
                                      item["description"], item["location"], item["url"]))
     return entries
 
@@ -68,40 +69,51 @@ def build_calendars(content: Content, config: SiteConfig, languages: Mapping[str
                     now: dt.datetime, problems: Problems) -> Calendars:
     """Every feed in every language, with SEQUENCE and LAST-MODIFIED from ``calendar_state.json``."""
     by_lang = {code: timeline_entries(content, config, language, now) for code, language in languages.items()}
-    facts: dict[str, dict[str, Any]] = {}
-    for code, entries in by_lang.items():
-        for entry in entries:
-            record = facts.setdefault(entry.uid, {"facts": entry.event.facts(), "texts": {}})
-            record["texts"][code] = [entry.summary, entry.description, entry.location, entry.url]
-    state = advance(load_state(config.root, problems), {uid: fingerprint(v) for uid, v in facts.items()}, now)
+    state = advance(load_state(config.root, problems), event_hashes(by_lang), now)
     files: dict[str, bytes] = {}
     for code, entries in by_lang.items():
-        if not entries:
-            continue
-        _ = languages[code]._
-        page = config.url(f"/{code}/calendar/")
-        site_name = _("{site}: deadlines and key dates").format(site=config.title)
-        site_about = _("Open calls, deadlines and key dates of every programme of {site}.").format(site=config.title)
-        files[f"{code}/{feed_route(None)}"] = feed(site_name, site_about, page, entries, state, config, code)
-        editions: dict[str, list[Entry]] = {}
-        for entry in entries:
-            editions.setdefault(entry.edition.slug, []).append(entry)
-        for group in editions.values():
-            edition = group[0].edition
-            title = Views(content, config, languages[code], now).text(edition.meta).title
-            name = _("{edition}: deadlines and key dates").format(edition=title)
-            about = _("Open calls, deadlines and key dates of {edition}.").format(edition=title)
-            edition_page = config.url(f"/{code}/labs/{edition.lab}/{edition.key}/")
-            files[f"{code}/{feed_route(edition)}"] = feed(name, about, edition_page, group, state, config, code)
-            milestones: dict[str, list[Entry]] = {}
-            for entry in group:
-                milestones.setdefault(entry.milestone, []).append(entry)
-            for milestone_id, own in milestones.items():
-                milestone = next(m for m in edition.schedule if m.id == milestone_id)
-                single = own[0].summary if len(own) == 1 else name
-                files[f"{code}/{event_route(edition, milestone)}"] = feed(
-                    single, about, own[0].url, own, state, config, code)
+        files.update(language_feeds(code, languages[code], entries, state, config))
     return Calendars(files, state)
+
+
+def event_hashes(by_lang: Mapping[str, list[Entry]]) -> dict[str, str]:
+    """Per UID, a hash of the event's language-neutral facts and of its texts in every language."""
+    records: dict[str, dict[str, Any]] = {}
+    for code, entries in by_lang.items():
+        for entry in entries:
+            record = records.setdefault(entry.uid, {"facts": entry.event.facts(), "texts": {}})
+            record["texts"][code] = [entry.summary, entry.description, entry.location, entry.url]
+    return {uid: fingerprint(record) for uid, record in records.items()}
+
+
+def language_feeds(code: str, language: Language, entries: list[Entry], state: Mapping[str, EventState],
+                   config: SiteConfig) -> dict[str, bytes]:
+    """The feeds of one language: the whole site, each edition, each milestone; none without events."""
+    if not entries:
+        return {}
+    _ = language._
+    files: dict[str, bytes] = {}
+    name = _("{site}: deadlines and key dates").format(site=config.title)
+    about = _("Open calls, deadlines and key dates of every programme of {site}.").format(site=config.title)
+    files[f"{code}/{feed_route(None)}"] = feed(name, about, config.url(f"/{code}/calendar/"), entries, state,
+                                               config, code)
+    editions: dict[str, list[Entry]] = {}
+    for entry in entries:
+        editions.setdefault(entry.edition.slug, []).append(entry)
+    for group in editions.values():
+        edition = group[0].edition
+        name = _("{edition}: deadlines and key dates").format(edition=group[0].edition_title)
+        about = _("Open calls, deadlines and key dates of {edition}.").format(edition=group[0].edition_title)
+        page = config.url(f"/{code}/labs/{edition.lab}/{edition.key}/")
+        files[f"{code}/{feed_route(edition)}"] = feed(name, about, page, group, state, config, code)
+        milestones: dict[str, list[Entry]] = {}
+        for entry in group:
+            milestones.setdefault(entry.milestone, []).append(entry)
+        for milestone_id, own in milestones.items():
+            milestone = next(m for m in edition.schedule if m.id == milestone_id)
+            single = own[0].summary if len(own) == 1 else name
+            files[f"{code}/{event_route(edition, milestone)}"] = feed(single, about, own[0].url, own, state, config, code)
+    return files
 
 
 def feed(name: str, description: str, url: str, entries: list[Entry], state: Mapping[str, EventState],

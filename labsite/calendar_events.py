@@ -203,6 +203,7 @@ def milestone_calendar(views: Views, edition: Edition, milestone: Milestone, lab
         when = views.lang.dates.date(value) if event.part else views.when(milestone.when)
         details = f"{title}\n{when}\n\n{page}"
         entries.append({"event": event, "uid": event.uid(host), "part": parts[event.part], "summary": summary,
+                        "edition": title,
                         "description": details, "location": location, "url": page,
                         "google": google_link(event, summary, details, location),
                         "outlook": outlook_link(event, summary, details, location)})
