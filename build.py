@@ -101,6 +101,33 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     return 0
 
 
+def cmd_i18n(args: argparse.Namespace) -> int:
+    """The translators' commands: extract, update, status, mark."""
+    from labsite import i18n_status
+    from labsite.problems import Problems
+
+    problems = Problems()
+    root = args.root
+    if args.action == "extract":
+        output = i18n_status.run_extract(root)
+    elif args.action == "update":
+        output = i18n_status.run_update(root, problems)
+    elif args.action == "mark":
+        output = i18n_status.run_mark(root, [Path(p) for p in args.paths], problems)
+    else:
+        statuses, problems = i18n_status.collect(root)
+        if args.format == "json":
+            output = i18n_status.as_json(statuses, problems)
+            problems = Problems(problems.errors)
+        else:
+            output = i18n_status.as_text(statuses)
+            problems = Problems(p for p in problems if p.is_error)
+    if output:
+        print(output)
+    report(problems)
+    return 1 if problems.errors else 0
+
+
 def result_target(root: Path) -> str:
     """The output folder, for the summary."""
     from labsite.config import load_config
@@ -117,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     if args.command in ("build", "check"):
         return cmd_build(args, write=args.command == "build")
+    if args.command == "i18n":
+        return cmd_i18n(args)
     print(f"'{args.command}' is not available yet", file=sys.stderr)
     return 2
 

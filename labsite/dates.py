@@ -212,8 +212,11 @@ class DateFormatter:
         if genitive[:1].islower():
             month = month[:1].lower() + month[1:]
         patterns = {
+            # Translators: {month} (on its own) or {month_genitive} (after a noun), and {year}
             "early": self._("early {month} {year}"),
+            # Translators: {month} (on its own) or {month_genitive} (after a noun), and {year}
             "mid": self._("mid {month} {year}"),
+            # Translators: {month} (on its own) or {month_genitive} (after a noun), and {year}
             "late": self._("late {month} {year}"),
         }
         return patterns[value.part].format(month=month, month_genitive=genitive, year=value.year)

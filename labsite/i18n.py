@@ -6,38 +6,50 @@ import gettext
 import io
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .catalogs import DOMAIN, LOCALES_DIR, CatalogReport, complete, po_path, read_catalog
 from .problems import Problems
 
-LOCALES_DIR = "locales"
-DOMAIN = "messages"
+__all__ = ["DOMAIN", "LOCALES_DIR", "N_", "load_translations", "make_environment", "po_path"]
 
 
-def po_path(root: Path, lang: str) -> Path:
-    """Where the catalogue of ``lang`` lives."""
-    return root / LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
+    """Mark a string for extraction without translating it (it is translated where it is shown)."""
+    return message
 
 
 def load_translations(root: Path, lang: str, problems: Problems) -> gettext.NullTranslations:
     """Read a ``.po`` catalogue straight into translations; no compile step is needed."""
-    path = po_path(root, lang)
-    rel = path.relative_to(root).as_posix()
-    if not path.exists():
-        problems.warn(rel, 0, f"no catalogue for '{lang}': the interface is shown in English",
-                      "Run 'python build.py i18n update' to create it.")
+    report = read_catalog(root, lang, problems)
+    if report.catalog is None:
         return gettext.NullTranslations()
-    try:
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=lang, abort_invalid=True)
-    except PoFileError as exc:
-        problems.error(rel, getattr(exc, "lineno", 0), f"the catalogue cannot be read: {exc}",
-                       "Open it in a .po editor or fix the quoting on that line.")
-        return gettext.NullTranslations()
+    warn_untranslated(report, problems)
+    return compile_catalog(report.catalog)
+
+
+def warn_untranslated(report: CatalogReport, problems: Problems) -> None:
+    """A warning at each fuzzy or missing string (errors under ``--strict``)."""
+    for entry in report.entries:
+        if entry.state == "fuzzy":
+            problems.warn(report.path, entry.line, f"fuzzy translation of '{entry.msgid}' (shown in English)",
+                          "Check the translation, then remove the '#, fuzzy' line above it.")
+        elif entry.state == "missing":
+            problems.warn(report.path, entry.line, f"'{entry.msgid}' is not translated (shown in English)",
+                          "Fill in its msgstr (every msgstr[n] for a plural).")
+
+
+def compile_catalog(catalog: Catalog) -> gettext.GNUTranslations:
+    """Translations from the complete entries only, so a half-translated plural falls back to English."""
+    compiled = Catalog(locale=catalog.locale, charset="utf-8", fuzzy=False)
+    compiled.mime_headers = catalog.mime_headers
+    for message in catalog:
+        if complete(message):
+            compiled[message.id] = message
     buffer = io.BytesIO()
-    write_mo(buffer, catalog)
+    write_mo(buffer, compiled)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
 

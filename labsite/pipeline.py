@@ -23,6 +23,7 @@ from .pages import OutputPage, site_pages
 from .problems import BuildFailed, Problems
 from .publish import select_published
 from .render import TEMPLATES_DIR, check_templates, language_links, render_template
+from .translation import translation_problems, translation_states
 from .views import Language, Views, make_language, own_name
 
 
@@ -74,6 +75,7 @@ def load_site(root: Path, options: Options) -> LoadedSite:
     _fail_on(problems, options)
     today = options.now.astimezone(config.tz).date()
     content = select_published(content, today, options.drafts, problems)
+    problems.extend(translation_problems(translation_states(content, config.languages)))
     return LoadedSite(config, content, languages, environments, load_assets(root), problems)
 
 

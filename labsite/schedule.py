@@ -6,21 +6,22 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .fields import SLUG_HINT, Fields, is_slug
+from .i18n import N_
 from .model import Milestone
 from .problems import Problems
 from .yamlsource import line_of
 
-#: Each kind of milestone and its default label; the labels are translated through gettext.
+#: Each kind of milestone and its default label; N_ marks the labels for extraction, views translate them.
 KINDS: dict[str, str] = {
-    "open_call": "Open call",
-    "deadline": "Deadline",
-    "announcement": "Announcement of participants",
-    "module": "Module",
-    "course": "Course",
-    "mentoring": "Mentoring",
-    "defence": "Defence",
-    "implementation": "Implementation",
-    "event": "Event",
+    "open_call": N_("Open call"),
+    "deadline": N_("Deadline"),
+    "announcement": N_("Announcement of participants"),
+    "module": N_("Module"),
+    "course": N_("Course"),
+    "mentoring": N_("Mentoring"),
+    "defence": N_("Defence"),
+    "implementation": N_("Implementation"),
+    "event": N_("Event"),
 }
 FIELDS = ("id", "kind", "date", "start", "end", "place", "timezone")
 

@@ -13,12 +13,15 @@ from markupsafe import Markup
 from .calendar_events import milestone_calendar
 from .config import SiteConfig
 from .dates import DAY, MINUTE, DateFormatter, PartialDate, When
+from .i18n import N_
 from .markup import to_html
 from .model import Content, Edition, Meta, Milestone, Person
 from .schedule import KINDS
 from .status import CallStatus, call_status
+from .translation import is_stale
 
-FORMAT_LABELS = {"in-person": "In person", "online": "Online", "hybrid": "In person and online"}
+#: Marked with N_ for extraction; translated where shown.
+FORMAT_LABELS = {"in-person": N_("In person"), "online": N_("Online"), "hybrid": N_("In person and online")}
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,9 @@ class TextView:
     body: Markup
     blocks: dict[str, Markup] = field(default_factory=dict)
     path: str = ""
+    #: Whether the text translates an older version of its source, and the source's language.
+    stale: bool = False
+    source_lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -48,7 +54,7 @@ class Language:
         """Translate an interface string."""
         return self.translations.gettext(message)
 
-    def n_(self, singular: str, plural: str, count: int) -> str:
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
         """Translate an interface string that depends on a number."""
         return self.translations.ngettext(singular, plural, count)
 
@@ -95,7 +101,7 @@ class Views:
         rendered = {name: to_html(text.field(name)) for name in blocks if text.field(name).strip()}
         title = text.field("title") or text.field("role")
         return TextView(text.lang, text.lang != self.lang.code, title, text.field("summary"),
-                        to_html(text.body), rendered, text.path)
+                        to_html(text.body), rendered, text.path, is_stale(meta, text), meta.source_language)
 
     def when(self, value: When | None) -> str:
         """A date or period in words."""
@@ -135,7 +141,7 @@ class Views:
         elif status.days_left == 0:
             label = _("Open — closes today")
         else:
-            label = self.lang.n_("Open — {count} day left", "Open — {count} days left", status.days_left).format(
+            label = self.lang.ngettext("Open — {count} day left", "Open — {count} days left", status.days_left).format(
                 count=status.days_left)
         return {"state": status.state, "label": label, "deadline": deadline,
                 "opens_iso": status.opens.isoformat(), "closes_iso": status.closes.isoformat(),
