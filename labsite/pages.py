@@ -51,13 +51,20 @@ def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
     calls.sort(key=lambda c: (c["status"]["state"] == "upcoming", c["status"]["closes_iso"]))
     news = sorted(content.articles.values(), key=lambda a: (a.date.first_day(), a.id), reverse=True)
     news_cards = [_article_card(views, a) for a in news]
+
+    by_lab: dict[str, list[Any]] = {}
+    by_mentor: dict[str, list[Any]] = {}
+    for edition, card in zip(editions, cards, strict=True):
+        by_lab.setdefault(edition.lab, []).append((edition, card))
+        for mentor in edition.mentors:
+            by_mentor.setdefault(mentor, []).append((edition, card))
     lab_cards = [{"id": lab.id, "url": views.url(f"labs/{lab.id}/"), "text": views.text(lab.meta),
-                  "editions": [c for c in cards if c["id"].startswith(lab.id + "/")]} for lab in labs]
+                  "editions": [card for _, card in by_lab.get(lab.id, [])]} for lab in labs]
 
     yield OutputPage("", lang, "home.html", {"calls": calls, "labs": lab_cards, "news": news_cards[:3]}, every)
     yield OutputPage("labs/", lang, "labs.html", {"labs": lab_cards}, every)
-    for lab, lab_card in zip(labs, lab_cards):
-        own = content.editions_of(lab.id)
+    for lab, lab_card in zip(labs, lab_cards, strict=True):
+        own = [edition for edition, _ in by_lab.get(lab.id, [])]
         yield OutputPage(f"labs/{lab.id}/", lang, "lab.html", {"lab": lab_card},
                          _files(lab.meta, *(e.meta for e in own)) | {PLACES_FILE}, lab.meta.draft)
     for edition in editions:
@@ -72,11 +79,11 @@ def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
     yield OutputPage("people/", lang, "people.html", {"people": [views.person_card(p) for p in people]},
                      _files(*(p.meta for p in people)))
     for person in people:
-        taught = [views.edition_card(e) for e in editions if person.id in e.mentors]
+        taught = [card for _, card in by_mentor.get(person.id, [])]
         org = content.partners.get(person.organisation)
         context = {"person": views.person_card(person), "text": views.text(person.meta), "editions": taught,
                    "organisation": views.partner_card(org) if org else None}
-        deps = _files(person.meta, *(e.meta for e in editions if person.id in e.mentors), *([org.meta] if org else []))
+        deps = _files(person.meta, *(e.meta for e, _ in by_mentor.get(person.id, [])), *([org.meta] if org else []))
         yield OutputPage(f"people/{person.id}/", lang, "person.html", context, deps, person.meta.draft)
     partners_list = sorted(content.partners.values(), key=lambda p: p.name.get(views.lang.chain)[0].lower())
     yield OutputPage("partners/", lang, "partners.html",
@@ -85,7 +92,7 @@ def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
     yield OutputPage("faq/", lang, "faq.html", {"faqs": [_faq(views, f) for f in faqs]},
                      _files(*(f.meta for f in faqs), *(e.meta for e in editions)))
     yield OutputPage("news/", lang, "news.html", {"articles": news_cards}, _files(*(a.meta for a in news)))
-    for article, card in zip(news, news_cards):
+    for article, card in zip(news, news_cards, strict=True):
         context = {"article": card, "text": views.text(article.meta)}
         yield OutputPage(f"news/{article.id}/", lang, "article.html", context, _files(article.meta), article.meta.draft)
     for page in sorted(content.pages.values(), key=lambda p: (p.order, p.id)):

@@ -88,18 +88,26 @@ def _fail_on(problems: Problems, options: Options) -> None:
 def assemble(site: LoadedSite, options: Options) -> list[OutputPage]:
     """Every page in every language."""
     pages: list[OutputPage] = []
-    for code, language in site.languages.items():
+    for language in site.languages.values():
         views = Views(site.content, site.config, language, options.now)
         pages.extend(site_pages(site.content, views))
     return pages
 
 
-def common_context(site: LoadedSite, page: OutputPage) -> dict[str, Any]:
+def menu_pages(site: LoadedSite, options: Options) -> dict[str, list[dict[str, str]]]:
+    """The free pages of the menu, per language."""
+    pages = sorted(site.content.pages.values(), key=lambda p: (p.order, p.id))
+    menus = {}
+    for code, language in site.languages.items():
+        views = Views(site.content, site.config, language, options.now)
+        menus[code] = [{"url": views.url(f"{p.id}/"), "title": views.text(p.meta).title, "id": p.id} for p in pages]
+    return menus
+
+
+def common_context(site: LoadedSite, page: OutputPage, menu: list[dict[str, str]]) -> dict[str, Any]:
     """What every template receives besides its own values."""
     config, route = site.config, page.route
     alternates = [{"lang": code, "href": config.url(f"/{code}/{route}")} for code in config.languages]
-    nav_pages = sorted(site.content.pages.values(), key=lambda p: (p.order, p.id))
-    views = Views(site.content, config, site.languages[page.lang], dt.datetime.min)
     return {
         "lang": page.lang, "route": route, "site_title": config.title, "draft": page.draft,
         "languages": language_links(config.languages, page.lang, route),
@@ -107,8 +115,7 @@ def common_context(site: LoadedSite, page: OutputPage) -> dict[str, Any]:
         "canonical": config.url(f"/{page.lang}/{route}"),
         "lang_names": {code: site.languages[page.lang].name_of(code) for code in config.languages},
         "css_url": site.assets.url("style.css") if "style.css" in site.assets.urls else "",
-        "nav_pages": [{"url": f"/{page.lang}/{p.id}/", "title": views.text(p.meta).title, "id": p.id}
-                      for p in nav_pages],
+        "nav_pages": menu,
     }
 
 
@@ -116,8 +123,9 @@ def render_pages(site: LoadedSite, pages: list[OutputPage], options: Options) ->
     """Render every page, the root language choice and the static files."""
     files: dict[str, bytes] = dict(site.assets.files)
     problems = site.problems
+    menus = menu_pages(site, options)
     for page in pages:
-        context = {**common_context(site, page), **page.context}
+        context = {**common_context(site, page, menus[page.lang]), **page.context}
         html = render_template(site.environments[page.lang], page.template, context, site.config.root, problems)
         if html is not None:
             files[page.output_path] = html.encode("utf-8")

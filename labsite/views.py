@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gettext
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,6 +70,7 @@ def make_language(code: str, config: SiteConfig, translations: gettext.NullTrans
     return Language(code, config.chain(code), locale, translations, DateFormatter(locale, translations.gettext))
 
 
+@functools.cache
 def own_name(code: str) -> str:
     """A language's name in itself, capitalised: 'Қазақ тілі', 'Русский', 'English'."""
     name = Locale.parse(code).get_display_name(code) or code
