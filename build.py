@@ -141,7 +141,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in COMMANDS + ("-h", "--help"):
         argv.insert(0, "build")
-    args = make_parser().parse_args(argv)
+    parser = make_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "i18n" and not any(word.startswith("-") for word in extra):
+        args.paths = [*args.paths, *extra]  # files named after an option: i18n mark --root DIR FILE…
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command in ("build", "check"):
         return cmd_build(args, write=args.command == "build")
     if args.command == "i18n":

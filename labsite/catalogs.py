@@ -29,6 +29,8 @@ HEADER = ("# Interface strings of the Alternativa Film Labs site.\n"
 UI_SOURCE_LANGUAGE = "en"
 #: ``%(name)s``, ``%d`` (not ``%%``) and ``{name}`` / ``{name:>3}`` placeholders.
 _PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|\{\w*(?:[:!][^{}]*)?\}")
+#: The folder holding the generator's own code (``labsite/``).
+GENERATOR_ROOT = Path(__file__).resolve().parent.parent
 PO_HINT = "Open the catalogue in a .po editor (Poedit) or fix the quoting on that line."
 
 
@@ -38,20 +40,30 @@ def po_path(root: Path, lang: str) -> Path:
 
 
 def extract(root: Path) -> Catalog:
-    """Every interface string of the code and templates, as ``pybabel extract -F locales/babel.cfg`` finds them."""
+    """Every interface string of the code and templates, as ``pybabel extract -F locales/babel.cfg`` finds them.
+
+    A site kept apart from the generator (``--root``) has templates but no ``labsite/``: the
+    strings of the code are then read from the generator's own package.
+    """
     with (root / CONFIG_FILE).open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle, CONFIG_FILE)
-    tops = {pattern.split("/", 1)[0] for pattern, _ in method_map}
-
-    def only_mapped(dirpath: str) -> bool:
-        rel = Path(dirpath).resolve().relative_to(root.resolve()).as_posix()
-        return rel == "." or rel.split("/", 1)[0] in tops
-
     catalog = Catalog(header_comment=HEADER, project=PROJECT, version="1", charset="utf-8", fuzzy=False)
-    found = extract_from_dir(root, method_map, options_map, keywords=DEFAULT_KEYWORDS,
-                             comment_tags=("Translators:",), strip_comment_tags=True, directory_filter=only_mapped)
-    for filename, lineno, message, comments, context in found:
-        catalog.add(message, None, [(Path(filename).as_posix(), lineno)], auto_comments=comments, context=context)
+    bases: dict[Path, list[tuple[str, str]]] = {}
+    for pattern, method in method_map:
+        top = pattern.split("/", 1)[0]
+        base = root if (root / top).exists() or not (GENERATOR_ROOT / top).exists() else GENERATOR_ROOT
+        bases.setdefault(base, []).append((pattern, method))
+    for base, methods in bases.items():
+        tops = {pattern.split("/", 1)[0] for pattern, _ in methods}
+
+        def only_mapped(dirpath: str, base: Path = base, tops: set[str] = tops) -> bool:
+            rel = Path(dirpath).resolve().relative_to(base.resolve()).as_posix()
+            return rel == "." or rel.split("/", 1)[0] in tops
+
+        found = extract_from_dir(base, methods, options_map, keywords=DEFAULT_KEYWORDS, comment_tags=("Translators:",),
+                                 strip_comment_tags=True, directory_filter=only_mapped)
+        for filename, lineno, message, comments, context in found:
+            catalog.add(message, None, [(Path(filename).as_posix(), lineno)], auto_comments=comments, context=context)
     return catalog
 
 
@@ -113,7 +125,7 @@ def update(root: Path, languages: tuple[str, ...]) -> list[Update]:
             before = {m.id: m for m in catalog if m.id}
         catalog.update(template, update_creation_date=False)
         fuzzy = sum(1 for m in catalog if m.id and m.fuzzy and not (m.id in before and before[m.id].fuzzy))
-        added = sum(1 for m in catalog if m.id and m.id not in before)
+        added = sum(1 for m in catalog if m.id and m.id not in before and not m.fuzzy)
         _write(path, catalog)
         results.append(Update(lang, path, created, added, fuzzy, len(catalog.obsolete)))
     return results
@@ -151,6 +163,8 @@ def read_catalog(root: Path, lang: str, problems: Problems) -> CatalogReport:
                       "Run 'python build.py i18n update' to create it.")
         return CatalogReport(lang, rel, None, ())
     data = path.read_bytes()
+    if not _check_syntax(data, rel, problems):
+        return CatalogReport(lang, rel, None, ())
     try:
         catalog = read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
     except PoFileError as exc:
@@ -170,6 +184,26 @@ def read_catalog(root: Path, lang: str, problems: Problems) -> CatalogReport:
         _check_placeholders(message, rel, line, problems)
         entries.append(Entry(_msgid(message), line, _state(message, lang)))
     return CatalogReport(lang, rel, catalog, tuple(entries))
+
+
+_PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?"(?:[^"\\]|\\.)*"\s*$')
+
+
+def _check_syntax(data: bytes, rel: str, problems: Problems) -> bool:
+    """Catch what Babel's lenient reader lets through (an unclosed quote, a misspelt keyword); ``True`` if fine."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        problems.error(rel, line, "the catalogue is not UTF-8 text", "Save it as UTF-8.")
+        return False
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and not _PO_LINE.match(stripped):
+            problems.error(rel, number, f"the catalogue cannot be read: not a line of a .po file: {stripped[:60]!r}",
+                           PO_HINT)
+            return False
+    return True
 
 
 def _reason(exc: PoFileError) -> str:

@@ -1,0 +1,317 @@
+"""The translators' workflow: catalogues round trip, fuzzy strings, stale translations, plurals, located errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel import Locale
+from babel.messages.pofile import read_po, write_po
+
+from labsite.catalogs import extract, read_catalog
+from labsite.dates import DateFormatter, parse_date
+from labsite.i18n import load_translations
+from labsite.problems import Problems
+from labsite.translation import file_hash, write_hash
+from tests.conftest import PROJECT, run_build
+
+NOW = "2025-08-01"
+NUMBERS = (1, 2, 5, 11, 21, 22, 25)
+
+
+def po(root: Path, lang: str) -> Path:
+    return root / "locales" / lang / "LC_MESSAGES" / "messages.po"
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> subprocess.CompletedProcess[str]:
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def status(root: Path) -> dict:
+    return json.loads(ok(run_build(root, "i18n", "status", "--format", "json")).stdout)
+
+
+def translate(root: Path, lang: str, translations: dict[str, str]) -> None:
+    """Do what a translator does in Poedit: fill in msgstr and clear the fuzzy flag."""
+    path = po(root, lang)
+    catalog = read_po(path.open("rb"), locale=lang)
+    for msgid, text in translations.items():
+        message = catalog[msgid]
+        message.string = text
+        message.flags.discard("fuzzy")
+    buffer = io.BytesIO()
+    write_po(buffer, catalog)
+    path.write_bytes(buffer.getvalue())
+
+
+def html(root: Path, lang: str, route: str) -> str:
+    return (root / "_site" / lang / route / "index.html").read_text(encoding="utf-8")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+# --- catalogues -------------------------------------------------------------------------------
+
+
+def test_extract_update_translate_build_round_trip(sample_site: Path) -> None:
+    edit(sample_site / "templates/404.html", "<p><a href", '<p>{{ _("Try the search of %(site)s.", site=site_title) }}</p>\n<p><a href')
+    assert "Try the search" in ok(run_build(sample_site, "i18n", "extract")).stdout + \
+        (sample_site / "locales/messages.pot").read_text(encoding="utf-8")
+    assert "1 new" in ok(run_build(sample_site, "i18n", "update")).stdout
+    for lang in ("kk", "ru"):
+        ui = status(sample_site)["languages"][lang]["ui"]
+        assert ui["missing"] == 1 and ui["fuzzy"] == 0
+        assert ui["gaps"][0]["msgid"] == "Try the search of %(site)s."
+    assert status(sample_site)["languages"]["en"]["ui"]["missing"] == 0  # the source language
+    strict = run_build(sample_site, "check", "--strict", "--now", NOW)
+    assert strict.returncode == 1
+    assert re.search(r"locales/ru/LC_MESSAGES/messages.po:\d+: warning: 'Try the search of %\(site\)s.' is not translated",
+                     strict.stderr)
+
+    translate(sample_site, "ru", {"Try the search of %(site)s.": "Воспользуйтесь поиском %(site)s."})
+    translate(sample_site, "kk", {"Try the search of %(site)s.": "%(site)s іздеуін пайдаланыңыз."})
+    assert status(sample_site)["languages"]["ru"]["ui"]["missing"] == 0
+    result = ok(run_build(sample_site, "--now", NOW))
+    assert "messages.po" not in result.stderr
+    site = sample_site / "_site"
+    assert "Воспользуйтесь поиском Sample Labs." in (site / "ru/404.html").read_text(encoding="utf-8")
+    assert "Sample Labs іздеуін пайдаланыңыз." in (site / "kk/404.html").read_text(encoding="utf-8")
+    assert "Try the search of Sample Labs." in (site / "en/404.html").read_text(encoding="utf-8")
+    assert "Бет табылмады" in (site / "kk/404.html").read_text(encoding="utf-8")
+
+
+def test_a_changed_template_string_comes_back_fuzzy(sample_site: Path) -> None:
+    edit(sample_site / "templates/404.html", "There is no page at this address. It may have moved.",
+         "There is no page at this address. It may have moved or been removed.")
+    ok(run_build(sample_site, "i18n", "extract"))
+    updated = ok(run_build(sample_site, "i18n", "update")).stdout
+    assert "locales/ru/LC_MESSAGES/messages.po: updated; 0 new, 1 now fuzzy" in updated
+    catalog = read_po(po(sample_site, "ru").open("rb"), locale="ru")
+    message = catalog["There is no page at this address. It may have moved or been removed."]
+    assert message.fuzzy and message.string == "По этому адресу нет страницы. Возможно, она переехала."
+    assert '#| msgid "There is no page at this address. It may have moved."' in po(sample_site, "ru").read_text("utf-8")
+    assert "There is no page at this address. It may have moved." not in catalog  # now obsolete
+    ru = status(sample_site)["languages"]["ru"]["ui"]
+    assert (ru["fuzzy"], ru["missing"]) == (1, 0)
+
+    result = ok(run_build(sample_site, "--now", NOW))
+    assert "warning: fuzzy translation of 'There is no page at this address. It may have moved or been removed.'" \
+        in result.stderr
+    page = (sample_site / "_site/ru/404.html").read_text(encoding="utf-8")
+    assert "It may have moved or been removed." in page  # a fuzzy guess is never shown
+    assert run_build(sample_site, "check", "--strict", "--now", NOW).returncode == 1
+
+
+def test_standard_pybabel_works_on_the_same_files(sample_site: Path, tmp_path: Path) -> None:
+    pybabel = [sys.executable, "-c", "import sys; from babel.messages.frontend import main; sys.exit(main())"]
+    pot = tmp_path / "pybabel.pot"
+    subprocess.run([*pybabel, "extract", "-F", "locales/babel.cfg", "-c", "Translators:", "-o", str(pot), "."],
+                   cwd=PROJECT, check=True, capture_output=True)
+    ours = {m.id for m in read_po((PROJECT / "locales/messages.pot").open("rb")) if m.id}
+    theirs = {m.id for m in read_po(pot.open("rb")) if m.id}
+    assert ours == theirs and ("Open — {count} day left", "Open — {count} days left") in theirs
+    assert {"Open call", "In person", "early {month} {year}"} <= theirs  # N_() and code strings
+    subprocess.run([*pybabel, "update", "-i", str(pot), "-d", "locales"], cwd=sample_site, check=True,
+                   capture_output=True)
+    compiled = subprocess.run([*pybabel, "compile", "-d", "locales", "--statistics"], cwd=sample_site,
+                              check=True, capture_output=True, text=True)
+    assert "kk/LC_MESSAGES/messages.po" in compiled.stderr
+    assert (sample_site / "locales/ru/LC_MESSAGES/messages.mo").exists()
+    assert status(sample_site)["languages"]["ru"]["ui"]["missing"] == 0
+
+
+def test_the_project_catalogues_are_current_and_complete() -> None:
+    template = read_po((PROJECT / "locales/messages.pot").open("rb"))
+    assert {m.id for m in extract(PROJECT) if m.id} == {m.id for m in template if m.id}, \
+        "run 'python build.py i18n extract' and 'i18n update', then translate the new strings"
+    for lang in ("kk", "ru", "en"):
+        problems = Problems()
+        report = read_catalog(PROJECT, lang, problems)
+        assert list(problems) == []
+        assert (report.count("fuzzy"), report.count("missing")) == (0, 0), lang
+        assert len(report.entries) == len(template) - 0
+    kk = po(PROJECT, "kk").read_text(encoding="utf-8")
+    assert set("әғқңөұүі") <= set(kk)
+
+
+# --- plurals and dates through the real catalogues --------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_plural_header_agrees_with_cldr(lang: str) -> None:
+    catalog = read_po(po(PROJECT, lang).open("rb"), locale=lang)
+    compiled = load_translations(PROJECT, lang, Problems())
+    locale = Locale.parse(lang)
+    categories = {"ru": ["one", "few", "many"], "kk": ["one", "other"]}[lang]
+    assert catalog.num_plurals == len(categories)
+    for n in range(0, 200):
+        assert categories[compiled.plural(n)] == locale.plural_form(n), n  # type: ignore[attr-defined]
+
+
+def test_russian_and_kazakh_plurals_with_real_numbers() -> None:
+    problems = Problems()
+    ru = load_translations(PROJECT, "ru", problems)
+    kk = load_translations(PROJECT, "kk", problems)
+    assert list(problems) == []
+    days = {n: ru.ngettext("Open — {count} day left", "Open — {count} days left", n).format(count=n) for n in NUMBERS}
+    assert days == {
+        1: "Приём заявок открыт — остался 1 день",
+        2: "Приём заявок открыт — осталось 2 дня",
+        5: "Приём заявок открыт — осталось 5 дней",
+        11: "Приём заявок открыт — осталось 11 дней",
+        21: "Приём заявок открыт — остался 21 день",
+        22: "Приём заявок открыт — осталось 22 дня",
+        25: "Приём заявок открыт — осталось 25 дней",
+    }
+    dates = [ru.ngettext("%(num)d date", "%(num)d dates", n) % {"num": n} for n in NUMBERS]
+    assert dates == ["1 дата", "2 даты", "5 дат", "11 дат", "21 дата", "22 даты", "25 дат"]
+    for n in NUMBERS:  # Kazakh nouns stay singular after a numeral
+        assert kk.ngettext("Open — {count} day left", "Open — {count} days left", n).format(count=n) == \
+            f"Өтінім қабылдау ашық — {n} күн қалды"
+
+
+def test_vague_dates_read_naturally() -> None:
+    phrases = {}
+    for lang in ("ru", "kk", "en"):
+        translations = load_translations(PROJECT, lang, Problems())
+        dates = DateFormatter(Locale.parse(lang), translations.gettext)
+        phrases[lang] = [dates.date(parse_date(text)) for text in ("early 2024-09", "mid 2024-03", "late 2025-12")]
+    assert phrases["ru"] == ["начало сентября 2024 г.", "середина марта 2024 г.", "конец декабря 2025 г."]
+    assert phrases["kk"] == ["2024 ж. қыркүйек айының басы", "2024 ж. наурыз айының ортасы", "2025 ж. желтоқсан айының соңы"]
+    assert phrases["en"] == ["early September 2024", "mid March 2024", "late December 2025"]
+
+
+# --- content translations ---------------------------------------------------------------------
+
+
+def test_a_changed_source_makes_translations_stale_until_marked(sample_site: Path) -> None:
+    about = sample_site / "content/pages"
+    marked = ok(run_build(sample_site, "i18n", "mark", str(about / "about.kk.md"), str(about / "about.ru.md"))).stdout
+    assert "content/pages/about.kk.md: source_hash" in marked
+    assert status(sample_site)["languages"]["kk"]["content"]["stale"] == 0
+    ok(run_build(sample_site, "--now", NOW))
+    assert "notice-stale" not in html(sample_site, "kk", "about")
+
+    edit(about / "about.en.md", "About text en.", "About text en, rewritten.")
+    result = ok(run_build(sample_site, "--now", NOW))
+    assert "content/pages/about.kk.md: warning: stale translation: content/pages/about.en.md has changed" in result.stderr
+    for lang, words in (("kk", "Бұл аударма ескірген болуы мүмкін"), ("ru", "Этот перевод, возможно, устарел")):
+        page = html(sample_site, lang, "about")
+        assert words in page and '<a href="/en/about/" hreflang="en">' in page
+    assert "notice-stale" not in html(sample_site, "en", "about")
+    report = status(sample_site)["languages"]
+    assert report["kk"]["content"]["stale"] == 1
+    assert {"state": "stale", "file": "content/pages/about.kk.md", "source": "content/pages/about.en.md"} in \
+        report["kk"]["content"]["gaps"]
+    text = run_build(sample_site, "i18n", "status").stdout
+    assert "content/pages/about.ru.md: stale" in text
+    strict = run_build(sample_site, "check", "--strict", "--now", NOW)
+    assert strict.returncode == 1 and "stale translation" in strict.stderr
+
+    ok(run_build(sample_site, "i18n", "mark", str(about / "about.kk.md")))
+    ok(run_build(sample_site, "--now", NOW))
+    assert "notice-stale" not in html(sample_site, "kk", "about")
+    assert "notice-stale" in html(sample_site, "ru", "about")  # not marked yet
+
+
+def test_missing_translations_are_listed_with_their_file(sample_site: Path) -> None:
+    report = status(sample_site)["languages"]
+    assert {"state": "missing", "file": "content/partners/acme.kk.md", "source": "content/partners/acme.en.md"} in \
+        report["kk"]["content"]["gaps"]
+    assert report["en"]["content"]["missing"] == 0
+    assert "content/people/jane-doe.kk.md: missing: translate content/people/jane-doe.en.md" in \
+        run_build(sample_site, "i18n", "status").stdout
+    assert run_build(sample_site, "check", "--now", NOW).returncode == 0  # a warning by default
+    strict = run_build(sample_site, "check", "--strict", "--now", NOW)
+    assert strict.returncode == 1
+    assert "content/partners/acme.kk.md: warning: missing translation of content/partners/acme.en.md" in strict.stderr
+
+
+def test_marking_changes_only_the_hash_line(tmp_path: Path) -> None:
+    path = tmp_path / "about.kk.md"
+    original = b"---\r\ntitle: \"\xd0\x91\xd1\x96\xd0\xb7 \xd1\x82\xd1\x83\xd1\x80\xd0\xb0\xd0\xbb\xd1\x8b\"  # comment\r\n" \
+               b"source_hash: 000000000000\r\nsummary: x\r\n---\r\nBody  \r\n\r\n"
+    path.write_bytes(original)
+    assert write_hash(path, "abcdef012345")
+    assert path.read_bytes() == original.replace(b"000000000000", b"abcdef012345")
+    assert not write_hash(path, "abcdef012345")
+    fresh = tmp_path / "fresh.ru.md"
+    fresh.write_bytes(b"---\ntitle: T\n---\nText\n")
+    write_hash(fresh, "abcdef012345")
+    assert fresh.read_bytes() == b"---\ntitle: T\nsource_hash: abcdef012345\n---\nText\n"
+    # the hash ignores source_hash itself, key order, comments and trailing spaces, but not words
+    same = tmp_path / "same.kk.md"
+    same.write_bytes(b"---\nsummary: x\ntitle: \"\xd0\x91\xd1\x96\xd0\xb7 \xd1\x82\xd1\x83\xd1\x80\xd0\xb0\xd0\xbb\xd1\x8b\"\n---\nBody\n")
+    assert file_hash(same) == file_hash(path)
+    same.write_bytes(same.read_bytes().replace(b"Body", b"Body!"))
+    assert file_hash(same) != file_hash(path)
+
+
+# --- located catalogue errors -----------------------------------------------------------------
+
+
+def break_catalogue(root: Path, lang: str, old: str, new: str) -> int:
+    """Replace text in a catalogue; return the line number where it was."""
+    path = po(root, lang)
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    line = text[: text.index(old)].count("\n") + 1
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return line
+
+
+def msgid_line(root: Path, lang: str, msgid: str) -> int:
+    lines = po(root, lang).read_text(encoding="utf-8").splitlines()
+    return lines.index(f'msgid "{msgid}"') + 1
+
+
+BAD = {
+    "syntax error": ("ru", 'msgstr "Страница не найдена"', 'msgstr "Страница не найдена', "cannot be read"),
+    "unknown keyword": ("kk", 'msgstr "Бет табылмады"', 'msgstring "Бет табылмады"', "cannot be read"),
+    "placeholder renamed": ("ru", "Приём заявок откроется {date}", "Приём заявок откроется {data}",
+                            "has other placeholders than the source: missing {date}, unknown {data}"),
+    "python placeholder dropped": ("kk", "Түпнұсқаның қазіргі нұсқасы (%(language)s)", "Түпнұсқаның қазіргі нұсқасы",
+                                   "missing %(language)s"),
+    "plural placeholder": ("ru", 'msgstr[2] "%(num)d дат"', 'msgstr[2] "%(number)d дат"', "(form 2)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_catalogues_give_located_errors(sample_site: Path, case: str) -> None:
+    lang, old, new, message = BAD[case]
+    broken = break_catalogue(sample_site, lang, old, new)
+    result = run_build(sample_site, "check", "--now", NOW)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    found = re.search(rf"locales/{lang}/LC_MESSAGES/messages.po:(\d+): error: .*", result.stderr)
+    assert found and message in found.group(0), result.stderr
+    line = int(found.group(1))
+    assert broken - 4 <= line <= broken, (line, broken)  # the entry's msgid line or the broken line itself
+
+
+def test_wrong_number_of_plural_forms(sample_site: Path) -> None:
+    line = msgid_line(sample_site, "ru", "Open — {count} day left")
+    break_catalogue(sample_site, "ru", 'msgstr[2] "Приём заявок открыт — осталось {count} дней"\n', "")
+    result = run_build(sample_site, "check", "--now", NOW)
+    assert result.returncode == 1
+    assert (f"locales/ru/LC_MESSAGES/messages.po:{line}: error: 'Open — {{count}} day left' has 2 plural form(s); "
+            "this language needs 3") in result.stderr
+    break_catalogue(sample_site, "kk", 'msgstr[1] "Өтінім қабылдау ашық — {count} күн қалды"',
+                    'msgstr[1] "Өтінім қабылдау ашық — {count} күн қалды"\nmsgstr[2] "артық"')
+    result = run_build(sample_site, "check", "--now", NOW)
+    kk_line = msgid_line(sample_site, "kk", "Open — {count} day left")
+    assert f"locales/kk/LC_MESSAGES/messages.po:{kk_line}: error: the catalogue cannot be read: msg has more " \
+           "translations than num_plurals of catalog" in result.stderr
+    header = break_catalogue(sample_site, "en", "nplurals=2", "nplurals=3")
+    result = run_build(sample_site, "check", "--now", NOW)
+    assert f"locales/en/LC_MESSAGES/messages.po:{header}: error: the header says nplurals=3, but 'en' has 2" \
+        in result.stderr
