@@ -194,11 +194,10 @@ def _check_syntax(data: bytes, rel: str, problems: Problems) -> bool:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        problems.error(rel, line, "the catalogue is not UTF-8 text", "Save it as UTF-8.")
+        problems.error(rel, data[: exc.start].count(b"\n") + 1, "the catalogue is not UTF-8 text", "Save it as UTF-8.")
         return False
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
         if stripped and not stripped.startswith("#") and not _PO_LINE.match(stripped):
             problems.error(rel, number, f"the catalogue cannot be read: not a line of a .po file: {stripped[:60]!r}",
                            PO_HINT)
@@ -269,7 +268,7 @@ def _check_forms(message: Message, num_plurals: int, written: int | None, rel: s
         return
     if written != num_plurals:
         problems.error(rel, line, f"'{_msgid(message)}' has {written} plural form(s); this language needs "
-                       f"{num_plurals}", "Write msgstr[0] … msgstr[%d], one per plural form." % (num_plurals - 1))
+                       f"{num_plurals}", f"Write msgstr[0] … msgstr[{num_plurals - 1}], one per plural form.")
 
 
 def placeholders(text: str) -> Counter[str]:
