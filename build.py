@@ -96,8 +96,9 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     warnings = len(result.problems.warnings)
     verb = "Built" if write else "Checked"
     where = f" → {result_target(args.root)}" if write else ""
+    change = f"; next open-call status change {result.next_change}" if result.next_change else ""
     print(f"{verb} {sum(result.counts.values())} pages ({per_lang}), {warnings} warning(s) "
-          f"in {result.seconds:.2f} s{where}")
+          f"in {result.seconds:.2f} s{where}{change}")
     return 0
 
 

@@ -16,13 +16,18 @@ from .calendar import build_calendars
 from .calendar_state import save_state
 from .config import SiteConfig, load_config
 from .content import load_content
+from .feeds import news_feeds
+from .head import STATUS_SCRIPT, head_context
 from .i18n import load_translations, make_environment
+from .linkcheck import check_output
 from .model import Content
 from .output import write_site
 from .pages import OutputPage, site_pages
 from .problems import BuildFailed, Problems
 from .publish import select_published
 from .render import TEMPLATES_DIR, check_templates, language_links, render_template
+from .sitemap import sitemap_files
+from .status import STATUS_FILE, status_json, status_report
 from .translation import translation_problems, translation_states
 from .views import Language, Views, make_language, own_name
 
@@ -57,6 +62,8 @@ class BuildResult:
     problems: Problems
     seconds: float = 0.0
     counts: Counter[str] = field(default_factory=Counter)
+    #: When an open call next changes state (ISO 8601), so that a deploy can rebuild then.
+    next_change: str | None = None
 
 
 def load_site(root: Path, options: Options) -> LoadedSite:
@@ -126,6 +133,8 @@ def render_pages(site: LoadedSite, pages: list[OutputPage], options: Options) ->
     menus = menu_pages(site, options)
     for page in pages:
         context = {**common_context(site, page, menus[page.lang]), **page.context}
+        context.update(head_context(page.template, context, site.content, site.config, site.languages[page.lang],
+                                    site.assets.urls.get(STATUS_SCRIPT, ""), page.context))
         html = render_template(site.environments[page.lang], page.template, context, site.config.root, problems)
         if html is not None:
             files[page.output_path] = html.encode("utf-8")
@@ -153,8 +162,17 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     calendars = build_calendars(site.content, site.config, site.languages, options.now, site.problems)
     _fail_on(site.problems, options)
     files.update(calendars.files)
+    files.update(sitemap_files(pages, site.config, options.drafts))
+    files.update(news_feeds(site.content, site.config, site.languages, options.now))
+    report = status_report(list(site.content.editions.values()), options.now, site.config.timezone,
+                           site.config.closing_soon_days)
+    files[STATUS_FILE] = status_json(report)
+    if not write:
+        site.problems.extend(check_output(files, site.config))
+        _fail_on(site.problems, options)
     if write:
         write_site(files, site.config.output_path)
         save_state(site.config.root, calendars.state)
     counts = Counter(page.lang for page in pages)
-    return BuildResult(files, pages, site.problems, time.perf_counter() - started, counts)
+    return BuildResult(files, pages, site.problems, time.perf_counter() - started, counts,
+                       report["next_change"])  # type: ignore[arg-type]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from .model import Edition, Milestone
 
 UPCOMING, OPEN, CLOSING_SOON, CLOSED = "upcoming", "open", "closing_soon", "closed"
+#: Written in the output root, so that a deploy can schedule the next rebuild.
+STATUS_FILE = "status.json"
 
 
 @dataclass(frozen=True)
@@ -66,3 +69,20 @@ def next_change(editions: list[Edition], now: dt.datetime, site_tz: str, soon_da
             moments += [opens, soon, closes + dt.timedelta(seconds=1)]
     future = [m for m in moments if m > now]
     return min(future) if future else None
+
+
+def status_report(editions: list[Edition], now: dt.datetime, site_tz: str, soon_days: int) -> dict[str, object]:
+    """``status.json``: when the build was made, when a status next changes, and each call's state."""
+    change = next_change(editions, now, site_tz, soon_days)
+    calls = {}
+    for edition in sorted(editions, key=lambda e: e.id):
+        status = call_status(edition, now, site_tz, soon_days)
+        if status is not None:
+            calls[edition.id] = {"state": status.state, "opens": status.opens.isoformat(),
+                                 "closes": status.closes.isoformat()}
+    return {"built_for": now.isoformat(), "next_change": change.isoformat() if change else None, "calls": calls}
+
+
+def status_json(report: dict[str, object]) -> bytes:
+    """The report as the bytes of ``status.json``."""
+    return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -147,7 +147,10 @@ class Views:
                 count=status.days_left)
         return {"state": status.state, "label": label, "deadline": deadline,
                 "opens_iso": status.opens.isoformat(), "closes_iso": status.closes.isoformat(),
-                "accepting": status.accepting}
+                "accepting": status.accepting,
+                # For static/status.js, which rewrites the label when the state changes after the build.
+                "upcoming_label": _("Opens on {date}").format(date=opening),
+                "closed_label": _("Closed on {date}").format(date=deadline)}
 
     def milestone(self, edition: Edition, milestone: Milestone, labels: dict[str, str]) -> dict[str, Any]:
         """One row of an edition's timeline."""
