@@ -154,6 +154,16 @@ def test_edition_references_exist_and_are_linked(site: Path, facts: Path) -> Non
                 assert milestone["place"] in places
 
 
+@pytest.mark.parametrize("folder", ["news", "faq"])
+def test_news_and_faq_link_to_their_edition(site: Path, folder: str) -> None:
+    for facts in sorted((CONTENT / folder).glob("*.yaml")):
+        edition = load(facts).get("edition")
+        assert edition and (CONTENT / "labs" / f"{edition}.yaml").exists(), facts
+        for lang in LANGS:
+            route = f"news/{facts.stem}" if folder == "news" else "faq"
+            assert f"/{lang}/labs/{edition}/" in page(site, lang, route).hrefs, (facts, lang)
+
+
 def test_people_pages_name_each_person_in_the_pages_script(site: Path) -> None:
     for facts in sorted(CONTENT.glob("people/*.yaml")):
         data = load(facts)
