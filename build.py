@@ -129,6 +129,14 @@ def cmd_i18n(args: argparse.Namespace) -> int:
     return 1 if problems.errors else 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Preview with live reload until interrupted."""
+    from labsite.server import serve
+
+    tz_name = site_timezone(args.root)
+    return serve(args.root, lambda: Options(parse_now(args.now, tz_name), args.drafts, args.strict), args.host, args.port)
+
+
 def result_target(root: Path) -> str:
     """The output folder, for the summary."""
     from labsite.config import load_config
@@ -152,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_build(args, write=args.command == "build")
     if args.command == "i18n":
         return cmd_i18n(args)
+    if args.command == "serve":
+        return cmd_serve(args)
     print(f"'{args.command}' is not available yet", file=sys.stderr)
     return 2
 

@@ -1,0 +1,199 @@
+"""Rebuilds for the preview: reload everything (cheap), render again only the pages an edit reaches."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, meta
+from jinja2.exceptions import TemplateError
+
+from .calendar import build_calendars
+from .config import CONFIG_FILE
+from .feeds import news_feeds
+from .pages import OutputPage
+from .pipeline import LoadedSite, Options, assemble, common_context, load_site, menu_pages, render_pages
+from .problems import BuildFailed
+from .render import TEMPLATES_DIR
+from .sitemap import sitemap_files
+from .status import STATUS_FILE, status_json, status_report
+
+#: What the preview watches, relative to the project folder.
+WATCHED = ("content", TEMPLATES_DIR, "locales", "static", CONFIG_FILE)
+
+#: A file's state as far as rebuilds care: modification time (ns) and size.
+Stamp = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Build:
+    """A good build of the preview: its files and what each page was rendered from."""
+
+    site: LoadedSite
+    pages: dict[str, OutputPage]
+    contexts: dict[str, dict[str, Any]]
+    files: dict[str, bytes]
+    stamps: dict[str, Stamp]
+    now: dt.datetime
+    rendered: frozenset[str]
+    seconds: float
+
+
+def scan(root: Path) -> dict[str, Stamp]:
+    """The watched files with their stamps, by path relative to ``root``."""
+    stamps: dict[str, Stamp] = {}
+    for name in WATCHED:
+        top = root / name
+        if top.is_file():
+            stat = top.stat()
+            stamps[name] = (stat.st_mtime_ns, stat.st_size)
+            continue
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for file in files:
+                if file.startswith(".") or file.endswith(("~", ".swp", ".tmp")):
+                    continue
+                path = os.path.join(folder, file)
+                try:
+                    stat = os.stat(path)
+                except FileNotFoundError:
+                    continue
+                stamps[Path(path).relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return stamps
+
+
+def changed_files(old: Mapping[str, Stamp], new: Mapping[str, Stamp]) -> frozenset[str]:
+    """Files added, removed or modified between two scans."""
+    return frozenset(path for path in old.keys() | new.keys() if old.get(path) != new.get(path))
+
+
+def template_closures(env: Environment) -> dict[str, frozenset[str]]:
+    """For each template, the templates it is made of (itself, what it extends, includes and imports)."""
+    direct: dict[str, frozenset[str] | None] = {}
+    names = env.list_templates(extensions=["html", "xml", "txt"])
+    for name in names:
+        try:
+            source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            found = list(meta.find_referenced_templates(env.parse(source)))
+        except TemplateError:
+            direct[name] = None
+            continue
+        direct[name] = None if None in found else frozenset(r for r in found if r is not None)
+    closures: dict[str, frozenset[str]] = {}
+    for name in names:
+        seen, todo, dynamic = {name}, [name], False
+        while todo:
+            refs = direct.get(todo.pop(), frozenset())
+            if refs is None:
+                dynamic = True
+                break
+            todo.extend(refs - seen)
+            seen.update(refs)
+        # A template that names another by a variable may use any of them.
+        closures[name] = frozenset(names) if dynamic else frozenset(seen)
+    return closures
+
+
+def _touches_all(changed: Iterable[str]) -> bool:
+    """Whether settings or catalogues changed: they reach every page and feed."""
+    return any(path == CONFIG_FILE or path.startswith("locales/") for path in changed)
+
+
+def _templates_of(changed: Iterable[str]) -> frozenset[str]:
+    """Template names among changed paths."""
+    prefix = f"{TEMPLATES_DIR}/"
+    return frozenset(path[len(prefix):] for path in changed if path.startswith(prefix))
+
+
+def stale_pages(previous: Build | None, site: LoadedSite, pages: list[OutputPage],
+                contexts: dict[str, dict[str, Any]], changed: frozenset[str]) -> list[OutputPage]:
+    """The pages to render again after ``changed`` files, given the previous good build."""
+    if previous is None or CONFIG_FILE in changed:
+        return pages
+    if any(path.startswith("static/") for path in changed) and site.assets.urls != previous.site.assets.urls:
+        return pages
+    locales = {path.split("/")[1] if path.count("/") >= 2 else "*" for path in changed if path.startswith("locales/")}
+    if "*" in locales:
+        locales = set(site.languages)
+    templates = _templates_of(changed)
+    closures = template_closures(next(iter(site.environments.values()))) if templates else {}
+    stale = []
+    for page in pages:
+        key = page.output_path
+        old = previous.pages.get(key)
+        if (old is None or key not in previous.files or page.lang in locales
+                or templates & closures.get(page.template, frozenset({page.template}))
+                or changed & (page.deps | old.deps)
+                # What the deps do not list (a lab's title on a person's page, the menu) still shows here.
+                or contexts[key] != previous.contexts.get(key)):
+            stale.append(page)
+    return stale
+
+
+def page_contexts(site: LoadedSite, pages: list[OutputPage], options: Options) -> dict[str, dict[str, Any]]:
+    """Everything each page's template receives, by output path."""
+    menus = menu_pages(site, options)
+    return {page.output_path: {**common_context(site, page, menus[page.lang]), **page.context} for page in pages}
+
+
+def derived_files(site: LoadedSite, pages: list[OutputPage], options: Options, previous: Build | None,
+                  changed: frozenset[str]) -> dict[str, bytes]:
+    """The files ``build_site`` makes from the whole site besides pages: feeds, sitemaps, the status file."""
+    files = _calendar_files(site, options, previous, changed)
+    files.update(sitemap_files(pages, site.config, options.drafts))
+    files.update(news_feeds(site.content, site.config, site.languages, options.now))
+    report = status_report(list(site.content.editions.values()), options.now, site.config.timezone,
+                           site.config.closing_soon_days)
+    files[STATUS_FILE] = status_json(report)
+    return files
+
+
+def _calendar_files(site: LoadedSite, options: Options, previous: Build | None,
+                    changed: frozenset[str]) -> dict[str, bytes]:
+    """The calendar feeds, kept from the previous build when nothing they are made of changed (they are slow)."""
+    if previous is not None and previous.now == options.now and not _touches_all(changed):
+        old, new = previous.site.content, site.content
+        # The feeds are made from editions, their labs and places only (see labsite.calendar).
+        if (old.editions, old.labs, old.places) == (new.editions, new.labs, new.places):
+            return {path: data for path, data in previous.files.items() if path.endswith(".ics")}
+    calendars = build_calendars(site.content, site.config, site.languages, options.now, site.problems)
+    if site.problems.errors or (options.strict and site.problems):
+        raise BuildFailed(site.problems)
+    return dict(calendars.files)
+
+
+def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[str, Stamp]) -> Build:
+    """Build the site again, rendering only what changed since ``previous``; raise ``BuildFailed`` on errors.
+
+    ``stamps`` is the scan taken before reading, so that an edit made during the build is seen next time.
+    """
+    started = time.perf_counter()
+    changed = changed_files(previous.stamps, stamps) if previous else frozenset(stamps)
+    site = load_site(root, options)
+    if previous is not None and not _touches_all(changed) and not _templates_of(changed):
+        # Compiled templates are kept: compiling them again costs more than rendering a few pages.
+        site = dataclasses.replace(site, languages=previous.site.languages,
+                                   environments=previous.site.environments)
+    pages = assemble(site, options)
+    contexts = page_contexts(site, pages, options)
+    stale = stale_pages(previous, site, pages, contexts, changed)
+    fresh = render_pages(site, stale, options)
+    files: dict[str, bytes] = {}
+    if previous is not None:
+        fresh_paths = {page.output_path for page in stale}
+        files = {page.output_path: previous.files[page.output_path] for page in pages
+                 if page.output_path not in fresh_paths}
+    files.update(fresh)
+    default_404 = f"{site.config.default_language}/404.html"
+    if default_404 in files:
+        files["404.html"] = files[default_404]
+    files.update(derived_files(site, pages, options, previous, changed))
+    return Build(site, {page.output_path: page for page in pages}, contexts, files, stamps, options.now,
+                 frozenset(page.output_path for page in stale),
+                 time.perf_counter() - started)

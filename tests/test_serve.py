@@ -1,0 +1,306 @@
+"""The live preview: incremental rebuilds, answers to requests, errors in the browser, live reload."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import http.client
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from labsite.incremental import Build, rebuild, scan
+from labsite.pipeline import Options, build_site
+from labsite.problems import BuildFailed
+from labsite.server import find
+from tests.conftest import PROJECT, copy_site, run_build
+
+NOW = "2025-08-01"
+OPTIONS = Options(dt.datetime(2025, 8, 1, 12, tzinfo=dt.UTC))
+PERSON_EN = "content/people/jane-doe.en.md"
+EDITION_FACTS = "content/labs/impact-lab/2025.yaml"
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    """Replace text in a file of the site, as an editor saving it would."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 10.0) -> bool:
+    """Poll ``check`` until it holds or ``timeout`` seconds pass."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.1)
+    return check()
+
+
+# --- incremental rebuilds, in process -------------------------------------------------------------------------
+
+
+def test_first_build_renders_every_page_and_matches_a_production_build(sample_site: Path) -> None:
+    """The preview's files are byte for byte those of ``build_site`` (the script is added only when served)."""
+    first = rebuild(sample_site, OPTIONS, None, scan(sample_site))
+    assert first.rendered == frozenset(first.pages)
+    assert first.files == build_site(sample_site, OPTIONS, write=False).files
+
+
+def _edited(root: Path, previous: Build, rel: str, old: str, new: str) -> Build:
+    """Edit one file and rebuild from ``previous``."""
+    time.sleep(0.01)  # a distinct modification time even on coarse clocks
+    edit(root, rel, old, new)
+    return rebuild(root, OPTIONS, previous, scan(root))
+
+
+def test_editing_a_person_renders_only_the_pages_that_show_them(sample_site: Path) -> None:
+    first = rebuild(sample_site, OPTIONS, None, scan(sample_site))
+    second = _edited(sample_site, first, PERSON_EN, "Jane's biography.", "Jane's new biography.")
+    assert "en/people/jane-doe/index.html" in second.rendered
+    assert b"new biography" in second.files["en/people/jane-doe/index.html"]
+    assert "en/news/open-call/index.html" not in second.rendered
+    assert "en/about/index.html" not in second.rendered
+    assert len(second.rendered) < len(second.pages)
+    assert second.files == build_site(sample_site, OPTIONS, write=False).files
+
+
+def test_editing_a_template_renders_only_the_pages_that_use_it(sample_site: Path) -> None:
+    first = rebuild(sample_site, OPTIONS, None, scan(sample_site))
+    second = _edited(sample_site, first, "templates/article.html", "{% block main %}",
+                     "{% block main %}<p>Template edited</p>")
+    assert second.rendered == {f"{lang}/news/open-call/index.html" for lang in ("kk", "ru", "en")}
+    assert b"Template edited" in second.files["ru/news/open-call/index.html"]
+    assert second.files == build_site(sample_site, OPTIONS, write=False).files
+
+
+def test_editing_the_base_template_renders_every_page(sample_site: Path) -> None:
+    first = rebuild(sample_site, OPTIONS, None, scan(sample_site))
+    second = _edited(sample_site, first, "templates/base.html", "<main", "<!-- base edited -->\n<main")
+    assert second.rendered == frozenset(second.pages)
+
+
+def test_a_page_title_reaches_every_menu_even_where_deps_do_not_list_it(sample_site: Path) -> None:
+    first = rebuild(sample_site, OPTIONS, None, scan(sample_site))
+    second = _edited(sample_site, first, "content/pages/about.en.md", "title: About (en)", "title: Who we are")
+    assert b"Who we are" in second.files["en/people/jane-doe/index.html"]
+    assert second.files == build_site(sample_site, OPTIONS, write=False).files
+
+
+def test_a_broken_edit_raises_and_the_next_good_one_catches_up(sample_site: Path) -> None:
+    """Changes are counted from the last good build, so the edits made while broken are not lost."""
+    first = rebuild(sample_site, OPTIONS, None, scan(sample_site))
+    edit(sample_site, PERSON_EN, "role: Producer", "role: Director")
+    edit(sample_site, EDITION_FACTS, "format: online", "format: [online")
+    with pytest.raises(BuildFailed):
+        rebuild(sample_site, OPTIONS, first, scan(sample_site))
+    edit(sample_site, EDITION_FACTS, "format: [online", "format: online")
+    fixed = rebuild(sample_site, OPTIONS, first, scan(sample_site))
+    assert b"Director" in fixed.files["en/people/jane-doe/index.html"]
+    assert fixed.files == build_site(sample_site, OPTIONS, write=False).files
+
+
+def test_a_new_static_file_re_fingerprints_and_rerenders(sample_site: Path) -> None:
+    first = rebuild(sample_site, OPTIONS, None, scan(sample_site))
+    time.sleep(0.01)
+    with (sample_site / "static" / "style.css").open("a", encoding="utf-8") as css:
+        css.write("\n.edited { color: red }\n")
+    second = rebuild(sample_site, OPTIONS, first, scan(sample_site))
+    assert second.rendered == frozenset(second.pages)
+    assert second.files == build_site(sample_site, OPTIONS, write=False).files
+
+
+# --- which file a URL gets ------------------------------------------------------------------------------------
+
+FILES = {"index.html": b"", "404.html": b"", "kk/index.html": b"", "kk/404.html": b"", "en/404.html": b"",
+         "en/labs/index.html": b"", "en/calendar/all.ics": b""}
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("/", (200, "index.html")),
+    ("/en/labs/", (200, "en/labs/index.html")),
+    ("/en/labs", (301, "/en/labs/")),
+    ("/en/calendar/all.ics", (200, "en/calendar/all.ics")),
+    ("/kk/nowhere/", (404, "kk/404.html")),
+    ("/ru/nowhere/", (404, "404.html")),
+    ("/nowhere", (404, "404.html")),
+    ("/../site_config.yaml", (403, "")),
+    ("/en/../../site_config.yaml", (403, "")),
+    ("/%2e%2e/site_config.yaml", (403, "")),
+    ("/./index.html", (403, "")),
+    ("/..\\site_config.yaml", (403, "")),
+    ("relative", (403, "")),
+])
+def test_urls_map_to_output_files_only(url: str, expected: tuple[int, str]) -> None:
+    assert find(url, FILES) == expected
+
+
+# --- the server, in a process of its own ----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Served:
+    """A preview server running on a copy of a sample site."""
+
+    root: Path
+    port: int
+    process: subprocess.Popen[str]
+
+    def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
+        """Send ``path`` exactly as given (no client-side clean-up of ``..``)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request("GET", path, headers={"Accept": "text/html"})
+            response = connection.getresponse()
+            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+        finally:
+            connection.close()
+
+    @property
+    def url(self) -> str:
+        """The preview's address."""
+        return f"http://127.0.0.1:{self.port}"
+
+
+def start_server(root: Path, *extra: str) -> Generator[Served, None, None]:
+    """Run ``build.py serve`` on ``root`` until the test ends."""
+    port = free_port()
+    command = [sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(root), "--port", str(port),
+               "--now", NOW, *extra]
+    log = (root.parent / f"serve-{port}.log").open("w")
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True)
+    served = Served(root, port, process)
+
+    def up() -> bool:
+        assert process.poll() is None, (root.parent / f"serve-{port}.log").read_text()
+        try:
+            return served.get("/")[0] == 200
+        except OSError:
+            return False
+
+    try:
+        assert wait_for(up, timeout=60), "the preview did not start"
+        yield served
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """A preview of a fresh copy of the valid sample site."""
+    yield from start_server(copy_site("valid", tmp_path / "site"))
+
+
+def test_an_edit_is_served_within_seconds(served: Served) -> None:
+    status, headers, body = served.get("/en/people/jane-doe/")
+    assert status == 200 and b"Producer" in body
+    edit(served.root, PERSON_EN, "role: Producer", "role: Festival programmer")
+    assert wait_for(lambda: b"Festival programmer" in served.get("/en/people/jane-doe/")[2])
+    assert b"Festival programmer" in served.get("/en/labs/impact-lab/2025/")[2]
+
+
+def test_a_broken_edit_shows_the_error_page_and_the_fix_brings_the_site_back(served: Served, tmp_path: Path) -> None:
+    edit(served.root, EDITION_FACTS, "format: online", "format: [online")
+    assert wait_for(lambda: served.get("/en/people/jane-doe/")[0] == 500)
+    status, headers, body = served.get("/en/labs/impact-lab/2025/")
+    page = body.decode()
+    assert status == 500 and headers["content-type"] == "text/html; charset=utf-8"
+    # The same text as the command line: file:line: error: message, then the hint.
+    check = run_build(served.root, "check", "--now", NOW)
+    lines = check.stderr.splitlines()
+    at = next(i for i, line in enumerate(lines) if re.match(r"content/labs/impact-lab/2025\.yaml:\d+: error: ", line))
+    assert html.escape(f"{lines[at]}\n{lines[at + 1]}") in page  # the message and its hint
+    assert "livereload.js" in page, "the error page must reload itself once the file is fixed"
+    # Files other than pages stay available from the last good build.
+    css = next(p for p in (served.root / "_site" / "static").iterdir() if p.suffix == ".css")
+    assert served.get(f"/static/{css.name}")[0] == 200
+    edit(served.root, EDITION_FACTS, "format: [online", "format: online")
+    assert wait_for(lambda: served.get("/en/labs/impact-lab/2025/")[0] == 200)
+    assert b"Sample Edition 2025" in served.get("/en/labs/impact-lab/2025/")[2]
+
+
+@pytest.mark.parametrize("path", ["/../site_config.yaml", "/%2e%2e/site_config.yaml", "/%2E%2E/site_config.yaml",
+                                  "/en/../../site_config.yaml", "/en/%2e%2e/%2e%2e/site_config.yaml",
+                                  "/..%2fsite_config.yaml", "/static/..%2f..%2fsite_config.yaml"])
+def test_paths_outside_the_output_folder_are_refused(served: Served, path: str) -> None:
+    status, _, body = served.get(path)
+    assert status in (403, 404)
+    assert b"base_url" not in body
+
+
+def test_directories_unknown_urls_and_content_types(served: Served) -> None:
+    status, headers, body = served.get("/en/labs/")
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8" and b"</html>" in body
+    status, headers, _ = served.get("/en/labs")
+    assert status == 301 and headers["location"] == "/en/labs/"
+    status, _, body = served.get("/en/no-such-page/")
+    assert status == 404 and b'<html lang="en"' in body and b"livereload.js" in body
+    status, _, body = served.get("/ru/no-such-page/")
+    assert status == 404 and b'<html lang="ru"' in body
+    status, _, body = served.get("/no-such-page")
+    assert status == 404 and b'<html lang="kk"' in body  # the default language's 404 page
+    assert wait_for(lambda: any((served.root / "_site").rglob("*.ics")))
+    feed = next((served.root / "_site").rglob("*.ics")).relative_to(served.root / "_site").as_posix()
+    status, headers, body = served.get(f"/{feed}")
+    assert status == 200 and headers["content-type"] == "text/calendar; charset=utf-8"
+    assert body.startswith(b"BEGIN:VCALENDAR") and b"livereload" not in body
+
+
+def test_the_live_reload_script_is_only_in_preview_responses(served: Served, tmp_path: Path) -> None:
+    assert b"livereload.js" in served.get("/en/")[2]
+    assert wait_for(lambda: (served.root / "_site" / "en" / "index.html").exists())
+    production = copy_site("valid", tmp_path / "production")
+    assert run_build(production, "build", "--now", NOW).returncode == 0
+    for folder in (production / "_site", served.root / "_site"):
+        files = [p for p in folder.rglob("*") if p.is_file()]
+        assert files and not [p for p in files if b"livereload" in p.read_bytes()]
+
+
+def test_drafts_are_served_with_a_banner_only_under_drafts(tmp_path: Path) -> None:
+    servers = start_server(copy_site("valid", tmp_path / "site"), "--drafts")
+    served = next(servers)
+    try:
+        status, _, body = served.get("/en/labs/teen-lab/")
+        assert status == 200 and b'class="draft-banner"' in body
+        assert b'class="draft-banner"' not in served.get("/en/labs/impact-lab/")[2]
+    finally:
+        servers.close()
+    servers = start_server(copy_site("valid", tmp_path / "published"))
+    served = next(servers)
+    try:
+        assert served.get("/en/labs/teen-lab/")[0] == 404
+    finally:
+        servers.close()
+
+
+def test_an_open_page_reloads_by_itself_after_an_edit(served: Served, page: Page) -> None:
+    page.add_init_script("document.addEventListener('LiveReloadConnect', () => { window.liveReloadConnected = true; });")
+    page.goto(f"{served.url}/en/people/jane-doe/")
+    page.wait_for_function("window.liveReloadConnected === true", timeout=15_000)
+    page.evaluate("window.beforeTheEdit = true")
+    edit(served.root, PERSON_EN, "role: Producer", "role: Sound designer")
+    page.wait_for_function("document.body.innerText.includes('Sound designer')", timeout=15_000)
+    assert page.evaluate("window.beforeTheEdit === undefined"), "the page was not reloaded"
