@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Time a cold build and a one-file-edit preview rebuild, on the real site and on a generated large one.
+
+  python scripts/benchmark.py                  both sites, 5 runs each
+  python scripts/benchmark.py --pages 1000     pages per language of the generated site
+  python scripts/benchmark.py --only generated --runs 3
+
+Prints medians. Work happens in temporary copies; the project is never modified.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from labsite.incremental import rebuild, scan  # noqa: E402
+from labsite.pipeline import Options  # noqa: E402
+
+LANGS = ("kk", "ru", "en")
+WORDS = ["film", "lab", "mentor", "story", "documentary", "producer", "pitch", "edition", "editor", "camera", "sound",
+         "festival", "impact", "audience", "distribution", "script", "frame", "scene", "light", "archive", "region"]
+NOW = "2026-11-01"
+
+
+def paragraph(rng: random.Random, words: int) -> str:
+    """A paragraph of filler text."""
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def body(rng: random.Random, words: int = 450) -> str:
+    """A Markdown body of about ``words`` words, in paragraphs, with a list and emphasis."""
+    parts = [paragraph(rng, 75) for _ in range(words // 75)]
+    parts.insert(1, "- *one* point\n- **another** point\n- a [link](https://example.org)")
+    return "\n\n".join(parts) + "\n"
+
+
+def write(path: Path, text: str) -> None:
+    """Write a file, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def text_file(path: Path, front: dict[str, str], text: str) -> None:
+    """A Markdown file with front matter."""
+    lines = "".join(f"{key}: {value}\n" for key, value in front.items())
+    write(path, f"---\n{lines}---\n{text}")
+
+
+def generate(root: Path, pages_per_language: int, seed: int = 1) -> Path:
+    """A multilingual site of about ``pages_per_language`` pages in each language, with the project's templates."""
+    rng = random.Random(seed)
+    for folder in ("templates", "static", "locales"):
+        if (PROJECT / folder).exists():
+            shutil.copytree(PROJECT / folder, root / folder)
+    write(root / "site_config.yaml", "title: Benchmark Labs\nbase_url: https://labs.example.org\n"
+          "languages: [kk, ru, en]\ndefault_language: kk\nsource_language: en\n"
+          "fallbacks:\n  kk: [ru, en]\n  ru: [en]\n  en: [ru]\ntimezone: Asia/Almaty\noutput_dir: _site\n")
+    content = root / "content"
+    write(content / "places.yaml", "almaty:\n  name: {kk: Алматы, ru: Алматы, en: Almaty}\n"
+          "  country: {kk: Қазақстан, ru: Казахстан, en: Kazakhstan}\n  country_code: KZ\n")
+    # Fixed pages: home, labs, people, partners, faq, news, calendar, 404.
+    budget = pages_per_language - 8
+    labs, years, pages = 10, 10, 10
+    people = (budget - labs - labs * years - pages) // 2
+    articles = budget - labs - labs * years - pages - people
+    partners = 30
+    for p in range(partners):
+        write(content / "partners" / f"partner-{p}.yaml", f"name: Partner {p}\n")
+        write(content / "partners" / f"partner-{p}.en.md", paragraph(rng, 30) + "\n")
+    for p in range(people):
+        write(content / "people" / f"person-{p}.yaml",
+              f"name:\n  en: Person {p}\n  ru: Персона {p}\n  kk: Тұлға {p}\norganisation: partner-{p % partners}\n")
+        for lang in LANGS:
+            text_file(content / "people" / f"person-{p}.{lang}.md", {"role": f"Mentor ({lang})"}, body(rng, 300))
+    for lab in range(labs):
+        write(content / "labs" / f"lab-{lab}.yaml", f"order: {lab}\n")
+        for lang in LANGS:
+            text_file(content / "labs" / f"lab-{lab}.{lang}.md",
+                      {"title": f"Lab {lab} ({lang})", "summary": f"Summary of lab {lab}."}, body(rng))
+        for year in range(2016, 2016 + years):
+            mentors = ", ".join(f"person-{n}" for n in rng.sample(range(people), 4))
+            write(content / "labs" / f"lab-{lab}" / f"{year}.yaml",
+                  f"start: {year}-07-01\nend: {year}-12-01\nformat: online\nplaces: [almaty]\n"
+                  f"mentors: [{mentors}]\npartners: [partner-{lab % partners}]\n"
+                  f"schedule:\n  - id: open-call\n    kind: open_call\n    start: {year}-07-01\n"
+                  f"    end: {year}-08-31 23:59\n  - id: course\n    kind: course\n    date: {year}-10\n")
+            for lang in LANGS:
+                text_file(content / "labs" / f"lab-{lab}" / f"{year}.{lang}.md",
+                          {"title": f"Lab {lab} {year} ({lang})", "summary": "An edition."}, body(rng))
+    for a in range(articles):
+        write(content / "news" / f"article-{a}.yaml", f"date: {2016 + a % 10}-0{1 + a % 9}-1{a % 10}\n")
+        for lang in LANGS:
+            text_file(content / "news" / f"article-{a}.{lang}.md",
+                      {"title": f"News {a} ({lang})", "summary": "News."}, body(rng))
+    for p in range(pages):
+        write(content / "pages" / f"page-{p}.yaml", f"order: {p}\n")
+        for lang in LANGS:
+            text_file(content / "pages" / f"page-{p}.{lang}.md", {"title": f"Page {p} ({lang})"}, body(rng))
+    return root
+
+
+def copy_real(root: Path) -> Path:
+    """A copy of the project's own site (content, templates, catalogues, static files, settings)."""
+    for name in ("content", "templates", "static", "locales"):
+        shutil.copytree(PROJECT / name, root / name)
+    shutil.copy2(PROJECT / "site_config.yaml", root / "site_config.yaml")
+    return root
+
+
+def cold_build(root: Path) -> float:
+    """Seconds for ``build.py build`` in a fresh process, start-up included."""
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "build", "--root", str(root), "--now", NOW],
+                            capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(f"build failed:\n{result.stderr[-2000:]}")
+    return time.perf_counter() - started
+
+
+def edit_rebuilds(root: Path, edit: str, runs: int) -> tuple[list[float], int, float]:
+    """Preview rebuilds after appending a line to ``edit``: seconds each, pages rendered, first full build."""
+    options = Options(dt.datetime.fromisoformat(NOW).replace(tzinfo=dt.UTC), drafts=True)
+    build = rebuild(root, options, None, scan(root))
+    first = build.seconds
+    times, rendered = [], 0
+    path = root / edit
+    for run in range(runs):
+        path.write_text(path.read_text(encoding="utf-8") + f"\nEdited, run {run}.\n", encoding="utf-8")
+        build = rebuild(root, options, build, scan(root))
+        times.append(build.seconds)
+        rendered = len(build.rendered)
+    return times, rendered, first
+
+
+def measure(name: str, root: Path, edit: str, runs: int) -> None:
+    """Print the medians for one site."""
+    colds = [cold_build(root) for _ in range(runs)]
+    times, rendered, first = edit_rebuilds(root, edit, runs)
+    pages = sum(1 for _ in (root / "_site").rglob("index.html"))
+    print(f"{name}: {pages} HTML pages")
+    print(f"  cold build (new process):          median {statistics.median(colds):.2f} s of {runs}")
+    print(f"  preview first build (in process):  {first:.2f} s")
+    print(f"  one-file edit ({edit}): median {statistics.median(times) * 1000:.0f} ms of {runs}, "
+          f"{rendered} pages rendered")
+
+
+def main() -> int:
+    """Run the benchmarks asked for."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=1000, help="pages per language of the generated site")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", choices=["real", "generated"])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="labsite-bench-") as tmp:
+        if args.only != "generated":
+            real = copy_real(Path(tmp) / "real")
+            person = sorted((real / "content" / "people").glob("*.en.md"))[0]
+            measure("real site", real, person.relative_to(real).as_posix(), args.runs)
+        if args.only != "real":
+            site = generate(Path(tmp) / "generated", args.pages)
+            measure("generated site", site, "content/people/person-7.en.md", args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
