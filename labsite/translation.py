@@ -40,9 +40,20 @@ def text_hash(front: dict[str, Any] | Any, body: str) -> str:
     return digest[:HASH_LENGTH]
 
 
+#: Hashes already computed, by the identity of the (immutable) text; the text is kept so the id stays its own.
+_HASHES: dict[int, tuple[Text, str]] = {}
+
+
 def source_hash_of(text: Text) -> str:
-    """The hash a translation of ``text`` records."""
-    return text_hash(text.front, text.body)
+    """The hash a translation of ``text`` records (computed once per text: pages ask for it many times)."""
+    cached = _HASHES.get(id(text))
+    if cached is not None and cached[0] is text:
+        return cached[1]
+    value = text_hash(text.front, text.body)
+    if len(_HASHES) > 100_000:  # a long preview session reloads the content many times
+        _HASHES.clear()
+    _HASHES[id(text)] = (text, value)
+    return value
 
 
 def state_of(meta: Meta, lang: str) -> str:
