@@ -156,8 +156,12 @@ def derived_files(site: LoadedSite, pages: list[OutputPage], options: Options, p
 
 def _calendar_files(site: LoadedSite, options: Options, previous: Build | None,
                     changed: frozenset[str]) -> dict[str, bytes]:
-    """The calendar feeds, kept from the previous build when nothing they are made of changed (they are slow)."""
-    if previous is not None and previous.now == options.now and not _touches_all(changed):
+    """The calendar feeds, kept from the previous build when nothing they are made of changed (they are slow).
+
+    Without ``--now`` every rebuild has a new moment; within a day only the feeds' DTSTAMP would differ.
+    """
+    same_day = previous is not None and previous.now.date() == options.now.date()
+    if previous is not None and same_day and not _touches_all(changed):
         old, new = previous.site.content, site.content
         # The feeds are made from editions, their labs and places only (see labsite.calendar).
         if (old.editions, old.labs, old.places) == (new.editions, new.labs, new.places):

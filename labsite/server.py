@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from .incremental import Build, Stamp, rebuild, scan
+from .incremental import Build, Stamp, changed_files, rebuild, scan
 from .output import write_site
 from .pipeline import Options
 from .problems import BuildFailed, Problem
@@ -127,6 +127,7 @@ class Preview:
         if stamps == self.seen:
             return False
         self.seen = stamps
+        edited = changed_files(self.build.stamps, stamps) if self.build else frozenset()
         try:
             build = rebuild(self.root, self.make_options(), self.build, stamps)
         except BuildFailed as failed:
@@ -138,10 +139,14 @@ class Preview:
             traceback.print_exc()
             self.problems = [Problem("(generator)", 0, f"internal error: {exc!r}", "See the terminal for details.")]
             return True
+        warnings = len(build.site.problems.warnings)
+        if self.build is None or warnings != len(self.build.site.problems.warnings):
+            self._say(f"{warnings} warning(s): 'python build.py check' lists them.")
         self.build, self.problems = build, []
         if self.write:
             self.writer.submit(self._write, build)
-        self._say(f"Rendered {len(build.rendered)} of {len(build.pages)} pages in {build.seconds * 1000:.0f} ms")
+        what = ", ".join(sorted(edited)[:3]) + (" …" if len(edited) > 3 else "") if edited else "the site"
+        self._say(f"{what}: rendered {len(build.rendered)} of {len(build.pages)} pages in {build.seconds * 1000:.0f} ms")
         return True
 
     def _write(self, build: Build) -> None:

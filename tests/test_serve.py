@@ -110,6 +110,14 @@ def test_a_broken_edit_raises_and_the_next_good_one_catches_up(sample_site: Path
     assert fixed.files == build_site(sample_site, OPTIONS, write=False).files
 
 
+def test_a_moved_deadline_reaches_the_pages_and_the_calendar_feeds(sample_site: Path) -> None:
+    first = rebuild(sample_site, OPTIONS, None, scan(sample_site))
+    second = _edited(sample_site, first, EDITION_FACTS, "end: 2025-09-30 23:59", "end: 2025-10-15 23:59")
+    feeds = {path for path, data in second.files.items() if path.endswith(".ics") and data != first.files.get(path)}
+    assert feeds and "en/labs/impact-lab/2025/index.html" in second.rendered
+    assert second.files == build_site(sample_site, OPTIONS, write=False).files
+
+
 def test_a_new_static_file_re_fingerprints_and_rerenders(sample_site: Path) -> None:
     first = rebuild(sample_site, OPTIONS, None, scan(sample_site))
     time.sleep(0.01)
