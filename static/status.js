@@ -44,10 +44,19 @@
     badge.setAttribute("data-state", state);
     if (badge.textContent !== label) { badge.textContent = label; }
   }
+  function accepting(element, now) {  /* between the opening and the deadline, both included */
+    var opens = Date.parse(element.getAttribute("data-opens"));
+    var closes = Date.parse(element.getAttribute("data-closes"));
+    return !(now < opens) && !(now > closes);
+  }
   function run() {
     var now = Date.now();
     var badges = document.querySelectorAll(".status[data-closes]");
     for (var i = 0; i < badges.length; i++) { update(badges[i], now); }
+    var actions = document.querySelectorAll("[data-when-accepting]");
+    for (var j = 0; j < actions.length; j++) {
+      if (!isNaN(Date.parse(actions[j].getAttribute("data-closes")))) { actions[j].hidden = !accepting(actions[j], now); }
+    }
   }
   run();
   setInterval(run, 60000);

@@ -3,11 +3,16 @@ status.json, and the checks of the built output made by ``build.py check``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
+import shutil
+import subprocess
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -371,3 +376,52 @@ def test_only_pages_with_a_status_load_the_status_script(built: Path) -> None:
     for rel in ("faq/index.html", "people/index.html", "news/open-call/index.html"):
         scripts = head(built / "en" / rel).scripts
         assert not [a for a, _ in scripts if a.get("src") or a.get("id") == "status-texts"], rel
+
+
+NODE_HARNESS = r"""
+const fs = require("fs");
+const input = JSON.parse(fs.readFileSync(0, "utf8"));
+const attrs = input.badge;
+const badge = {className: attrs["class"], textContent: "", getAttribute: k => attrs[k], setAttribute: () => {}};
+const apply = {hidden: false, getAttribute: k => attrs[k]};
+global.document = {getElementById: () => ({textContent: input.texts}),
+                   querySelectorAll: q => q.includes("accepting") ? [apply] : [badge]};
+Date.now = () => input.now;
+global.setInterval = () => 0;
+eval(fs.readFileSync(input.script, "utf8"));
+process.stdout.write(JSON.stringify({label: badge.textContent, className: badge.className, hidden: apply.hidden}));
+"""
+
+
+BADGE = re.compile(r'<p class="(status [^"]*)"[^>]*>([^<]*)</p>')
+APPLY = re.compile(r'<p class="apply" data-when-accepting[^>]*>')
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run static/status.js outside a browser")
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_status_script_agrees_with_the_build_at_later_moments(built: Path, sample_site: Path, lang: str) -> None:
+    """A page built on NOW and seen later says what a build made at that later moment says."""
+    page = head(built / lang / EDITION)
+    texts = next(t for a, t in page.scripts if a.get("id") == "status-texts")
+    script = built / next(a["src"] for a, _ in page.scripts if a.get("src")).lstrip("/")
+    badge = next(b for b in page.badges if "status" in b["class"].split())
+    for moment in ("2025-06-01T12:00", "2025-08-01T00:00", "2025-09-09T10:00", "2025-09-20T10:00", "2025-09-28T10:00",
+                   "2025-09-29T10:00", "2025-09-30T12:00", "2025-10-05T00:00"):
+        later = run_build(sample_site, "--now", moment)
+        assert later.returncode == 0, later.stderr
+        html = (sample_site / "_site" / lang / EDITION).read_text(encoding="utf-8")
+        (wanted_class, wanted_label), = BADGE.findall(html)
+        wanted_hidden = " hidden" in APPLY.search(html).group(0)
+        now = dt.datetime.fromisoformat(moment).replace(tzinfo=ZoneInfo("Asia/Almaty"))
+        data = {"badge": badge, "texts": texts, "now": now.timestamp() * 1000, "script": str(script)}
+        shown = json.loads(subprocess.run(["node", "-e", NODE_HARNESS], input=json.dumps(data), text=True,
+                                          capture_output=True, check=True).stdout)
+        assert (shown["className"], shown["label"], shown["hidden"]) == (
+            wanted_class, html_unescape(wanted_label), wanted_hidden), moment
+
+
+def test_apply_link_is_there_but_hidden_outside_the_call(sample_site: Path) -> None:
+    for moment, hidden in (("2025-06-01", True), ("2025-08-01", False), ("2025-10-05", True)):
+        assert run_build(sample_site, "--now", moment).returncode == 0
+        html = (sample_site / "_site" / "en" / EDITION).read_text(encoding="utf-8")
+        assert (" hidden" in APPLY.search(html).group(0)) == hidden, moment
