@@ -119,6 +119,9 @@ def translation_problems(states: list[TranslationState]) -> list[Problem]:
         if item.state == STALE:
             problems.warn(item.path, 0, f"stale translation: {item.source} has changed since it was translated",
                           f"Update the text, then run 'python build.py i18n mark {item.path}'.")
+        elif item.state == MISSING and item.path == item.source:
+            problems.warn(item.path, 0, f"the source text ({item.lang}) is missing; the translations have nothing to follow",
+                          "Add it, or set source_language in the item's .yaml file to the language it was written in.")
         elif item.state == MISSING:
             problems.warn(item.path, 0, f"missing translation of {item.source}",
                           f"Translate it into {item.path}, then run 'python build.py i18n mark {item.path}'.")

@@ -181,6 +181,18 @@ def test_russian_and_kazakh_plurals_with_real_numbers() -> None:
             f"Өтінім қабылдау ашық — {n} күн қалды"
 
 
+def test_a_half_translated_plural_falls_back_to_english(sample_site: Path) -> None:
+    break_catalogue(sample_site, "ru", 'msgstr[2] "Приём заявок открыт — осталось {count} дней"', 'msgstr[2] ""')
+    problems = Problems()
+    ru = load_translations(sample_site, "ru", problems)
+    assert [str(p) for p in problems] == [
+        f"locales/ru/LC_MESSAGES/messages.po:{msgid_line(sample_site, 'ru', 'Open — {count} day left')}: warning: "
+        "'Open — {count} day left' is not translated (shown in English)\n"
+        "    Fill in its msgstr (every msgstr[n] for a plural)."]
+    assert ru.ngettext("Open — {count} day left", "Open — {count} days left", 5) == "Open — {count} days left"
+    assert ru.ngettext("%(num)d date", "%(num)d dates", 5) == "%(num)d дат"
+
+
 def test_vague_dates_read_naturally() -> None:
     phrases = {}
     for lang in ("ru", "kk", "en"):
@@ -236,6 +248,9 @@ def test_missing_translations_are_listed_with_their_file(sample_site: Path) -> N
     strict = run_build(sample_site, "check", "--strict", "--now", NOW)
     assert strict.returncode == 1
     assert "content/partners/acme.kk.md: warning: missing translation of content/partners/acme.en.md" in strict.stderr
+    (sample_site / "content/pages/about.en.md").unlink()
+    result = run_build(sample_site, "check", "--now", NOW)
+    assert "content/pages/about.en.md: warning: the source text (en) is missing" in result.stderr
 
 
 def test_marking_changes_only_the_hash_line(tmp_path: Path) -> None:
