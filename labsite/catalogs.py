@@ -107,8 +107,11 @@ class Update:
     obsolete: int
 
 
-def update(root: Path, languages: tuple[str, ...]) -> list[Update]:
-    """Merge ``messages.pot`` into each language's catalogue; changed strings come back fuzzy."""
+def update(root: Path, languages: tuple[str, ...], problems: Problems) -> list[Update]:
+    """Merge ``messages.pot`` into each language's catalogue; changed strings come back fuzzy.
+
+    A catalogue that cannot be read is left alone (and reported), never rewritten half-read.
+    """
     with (root / TEMPLATE_FILE).open("rb") as handle:
         template = read_po(handle)
     results = []
@@ -120,8 +123,12 @@ def update(root: Path, languages: tuple[str, ...]) -> list[Update]:
                               fuzzy=False, revision_date=dt.datetime.now(dt.UTC))
             before: dict[object, Message] = {}
         else:
-            with path.open("rb") as handle:
-                catalog = read_po(handle, locale=lang)
+            found = Problems()
+            report = read_catalog(root, lang, found)
+            if report.catalog is None:
+                problems.extend(found.errors)
+                continue
+            catalog = report.catalog
             before = {m.id: m for m in catalog if m.id}
         catalog.update(template, update_creation_date=False)
         fuzzy = sum(1 for m in catalog if m.id and m.fuzzy and not (m.id in before and before[m.id].fuzzy))

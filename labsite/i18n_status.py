@@ -114,7 +114,7 @@ def run_update(root: Path, problems: Problems) -> str:
         return ""
     config = load_config(root, problems)
     lines = []
-    for result in update(root, config.languages):
+    for result in update(root, config.languages, problems):
         rel = result.path.relative_to(root).as_posix()
         verb = "created" if result.created else "updated"
         lines.append(f"{rel}: {verb}; {result.added} new, {result.fuzzy} now fuzzy, {result.obsolete} obsolete")

@@ -315,6 +315,16 @@ def test_bad_catalogues_give_located_errors(sample_site: Path, case: str) -> Non
     assert broken - 4 <= line <= broken, (line, broken)  # the entry's msgid line or the broken line itself
 
 
+def test_update_leaves_a_broken_catalogue_alone(sample_site: Path) -> None:
+    line = break_catalogue(sample_site, "ru", 'msgstr "Страница не найдена"', 'msgstr "Страница не найдена')
+    before = po(sample_site, "ru").read_bytes()
+    result = run_build(sample_site, "i18n", "update")
+    assert result.returncode == 1
+    assert f"locales/ru/LC_MESSAGES/messages.po:{line}: error: the catalogue cannot be read" in result.stderr
+    assert po(sample_site, "ru").read_bytes() == before
+    assert "locales/kk/LC_MESSAGES/messages.po: updated" in result.stdout
+
+
 def test_wrong_number_of_plural_forms(sample_site: Path) -> None:
     line = msgid_line(sample_site, "ru", "Open — {count} day left")
     break_catalogue(sample_site, "ru", 'msgstr[2] "Приём заявок открыт — осталось {count} дней"\n', "")
