@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import mimetypes
+import socket
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Mapping
@@ -12,13 +13,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from .incremental import Build, Stamp, changed_files, rebuild, scan
 from .output import write_site
 from .pipeline import Options
 from .problems import BuildFailed, Problem
 
+#: The query that asks for the last good version of a page while the build is broken.
+LAST_GOOD = "last-good"
 #: How often the watched files are looked at, in milliseconds.
 POLL_MS = 300
 #: Types a browser must get exactly; others come from ``mimetypes``.
@@ -46,7 +49,7 @@ pre{{background:#fff3f3;border-left:4px solid #b00020;padding:1rem;white-space:p
 <h1>The site could not be rebuilt</h1>
 <p>{summary} The last good pages are kept; this page reloads by itself once the file is fixed.</p>
 <pre class="problems">{problems}</pre>
-</body>
+{last_good}</body>
 </html>
 """
 
@@ -87,10 +90,11 @@ def failure_text(problems: Iterable[Problem]) -> tuple[str, str]:
     return f"{len(errors)} error(s).", text
 
 
-def error_page(problems: Iterable[Problem]) -> bytes:
+def error_page(problems: Iterable[Problem], last_good: str = "") -> bytes:
     """The page shown instead of any page while the build is broken: the command line's text."""
     summary, text = failure_text(problems)
-    return ERROR_PAGE.format(summary=summary, problems=html.escape(text)).encode("utf-8")
+    link = f'<p><a href="{html.escape(last_good)}">Show the last good version of this page</a></p>\n' if last_good else ""
+    return ERROR_PAGE.format(summary=summary, problems=html.escape(text), last_good=link).encode("utf-8")
 
 
 def find(url_path: str, files: Mapping[str, bytes]) -> tuple[int, str]:
@@ -161,16 +165,17 @@ class Preview:
         """Tell the editor in the terminal."""
         print(text, file=sys.stderr, flush=True)
 
-    def respond(self, url_path: str) -> Response:
-        """The answer to a GET for ``url_path`` (already percent-decoded)."""
+    def respond(self, url_path: str, query: str = "") -> Response:
+        """The answer to a GET for ``url_path`` (already percent-decoded); ``?last-good`` skips the error page."""
         files = self.build.files if self.build else {}
         status, rel = find(url_path, files)
         if status == 403:
             return Response(403, "text/plain; charset=utf-8", b"Forbidden\n")
         if status == 301:
             return Response(301, "text/plain; charset=utf-8", b"Moved\n", rel)
-        if self.problems and (status == 404 or rel.endswith(".html")):
-            return Response(500, CONTENT_TYPES[".html"], error_page(self.problems))
+        if self.problems and (status == 404 or rel.endswith(".html")) and query != LAST_GOOD:
+            last_good = f"{url_path}?{LAST_GOOD}" if status == 200 else ""
+            return Response(500, CONTENT_TYPES[".html"], error_page(self.problems, quote(last_good, safe="/?-")))
         if status == 404 and rel not in files:
             return Response(404, "text/plain; charset=utf-8", b"Not found\n")
         return Response(status, content_type(rel), files[rel])
@@ -183,7 +188,7 @@ class Preview:
             return [b"Method not allowed\n"]
         # WSGI gives the decoded path as Latin-1 characters standing for bytes.
         url_path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
-        response = self.respond(url_path)
+        response = self.respond(url_path, environ.get("QUERY_STRING", ""))
         reasons = {200: "OK", 301: "Moved Permanently", 403: "Forbidden", 404: "Not Found", 500: "Build Failed"}
         headers = [("Content-Type", response.content_type), ("Cache-Control", "no-store"),
                    ("X-Content-Type-Options", "nosniff")]
@@ -216,6 +221,13 @@ def serve(root: Path, make_options: Callable[[], Options], host: str, port: int)
         def examine(self) -> tuple[None, None]:
             return None, None
 
+    try:
+        # Fail before building when the port is taken (tornado would only say so after the URL is printed).
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port", file=sys.stderr)
+        return 1
     preview.refresh()
     watcher = PreviewWatcher()
     watcher.watch(str(preview.root))  # the files themselves are listed by labsite.incremental.scan

@@ -242,6 +242,10 @@ def test_a_broken_edit_shows_the_error_page_and_the_fix_brings_the_site_back(ser
     at = next(i for i, line in enumerate(lines) if re.match(r"content/labs/impact-lab/2025\.yaml:\d+: error: ", line))
     assert html.escape(f"{lines[at]}\n{lines[at + 1]}") in page  # the message and its hint
     assert "livereload.js" in page, "the error page must reload itself once the file is fixed"
+    # The last good version stays one click away.
+    assert 'href="/en/labs/impact-lab/2025/?last-good"' in page
+    status, _, body = served.get("/en/labs/impact-lab/2025/?last-good")
+    assert status == 200 and b"Sample Edition 2025" in body
     # Files other than pages stay available from the last good build.
     css = next(p for p in (served.root / "_site" / "static").iterdir() if p.suffix == ".css")
     assert served.get(f"/static/{css.name}")[0] == 200
@@ -312,3 +316,13 @@ def test_an_open_page_reloads_by_itself_after_an_edit(served: Served, page: Page
     edit(served.root, PERSON_EN, "role: Producer", "role: Sound designer")
     page.wait_for_function("document.body.innerText.includes('Sound designer')", timeout=15_000)
     assert page.evaluate("window.beforeTheEdit === undefined"), "the page was not reloaded"
+
+
+def test_a_taken_port_is_reported_without_building(sample_site: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "serve", "--root", str(sample_site),
+                                 "--port", str(port)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Serving" not in result.stdout
+    assert not (sample_site / "_site").exists()
