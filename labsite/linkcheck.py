@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -40,6 +41,8 @@ class PageFacts:
 
     ids: set[str] = field(default_factory=set)
     refs: list[Ref] = field(default_factory=list)
+    #: The text of each JSON-LD block, with the line it starts on.
+    json_ld: list[tuple[int, str]] = field(default_factory=list)
 
 
 class _Collector(HTMLParser):
@@ -48,6 +51,7 @@ class _Collector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.facts = PageFacts()
+        self._in_json_ld = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v or "" for k, v in attrs}
@@ -55,10 +59,23 @@ class _Collector(HTMLParser):
             self.facts.ids.add(values["id"])
         if tag == "a" and values.get("name"):
             self.facts.ids.add(values["name"])
+        if tag == "script" and values.get("type") == "application/ld+json":
+            self._in_json_ld = True
+            self.facts.json_ld.append((self.getpos()[0], ""))
         attr = LINK_ATTRS.get(tag)
         if attr and attr in values:
             self.facts.refs.append(Ref(tag, values[attr].strip(), self.getpos()[0],
                                        values.get("rel", "").lower(), values.get("hreflang", "")))
+
+
+    def handle_data(self, data: str) -> None:
+        if self._in_json_ld:
+            line, text = self.facts.json_ld[-1]
+            self.facts.json_ld[-1] = (line, text + data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_json_ld = False
 
 
 def page_facts(html: bytes) -> PageFacts:
@@ -194,6 +211,16 @@ class OutputChecker:
                 total += len(self.files[found]) if found else 0
         return total
 
+    def check_json_ld(self) -> None:
+        """Every JSON-LD block parses as JSON."""
+        for page, facts in sorted(self.facts.items()):
+            for line, text in facts.json_ld:
+                try:
+                    json.loads(text)
+                except ValueError as exc:
+                    self.problems.error(page, line, f"the JSON-LD block is not valid JSON: {exc}",
+                                        "Check labsite/structured.py and the values it is given.")
+
     def check_weight(self) -> None:
         """Every page with its CSS and JavaScript stays within the budget for phones on slow connections."""
         for page in sorted(self.facts):
@@ -235,5 +262,6 @@ def check_output(files: Mapping[str, bytes], config: SiteConfig) -> Problems:
     checker.check_links()
     checker.check_hreflang()
     checker.check_sitemap()
+    checker.check_json_ld()
     checker.check_weight()
     return checker.problems

@@ -364,6 +364,13 @@ def test_every_page_with_its_css_and_js_stays_under_60_kb(built: Path) -> None:
     assert max(weights.values()) < PAGE_BUDGET == 60 * 1024
 
 
+def test_check_finds_a_json_ld_block_that_does_not_parse() -> None:
+    body = '<script type="application/ld+json">{"@type": "Event",}</script>'
+    files = {"en/index.html": page("en", {"en": f"{BASE}/en/", "x-default": f"{BASE}/en/"}, body)}
+    messages = [str(p) for p in check_output(files, CONFIG)]
+    assert any(m.startswith("en/index.html:") and "JSON-LD block is not valid JSON" in m for m in messages), messages
+
+
 def test_check_fails_a_page_over_the_budget() -> None:
     files = {"en/index.html": page("en", {"en": f"{BASE}/en/", "x-default": f"{BASE}/en/"},
                                    '<link rel="stylesheet" href="/static/big.css">'),
