@@ -26,6 +26,7 @@ FIELDS = {
     "timezone": "the time zone of dates without one",
     "output_dir": "where the built site is written",
     "closing_soon_days": "how many days before a deadline an open call is 'closing soon'",
+    "date_locales": "for a language, the regional variant whose date forms it uses, e.g. en: en_GB",
 }
 
 
@@ -43,6 +44,7 @@ class SiteConfig:
     timezone: str = "Asia/Almaty"
     output_dir: str = "_site"
     closing_soon_days: int = 14
+    date_locales: dict[str, str] = field(default_factory=dict)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -101,6 +103,7 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
             value = languages[0]
         values[key] = value
     values["fallbacks"] = _fallbacks(data, languages, name, problems)
+    values["date_locales"] = _date_locales(data, languages, name, problems)
     if "base_url" in values and not _URL.match(values["base_url"]):
         problems.error(name, line_of(data, "base_url"), f"'{values['base_url']}' is not a web address",
                        "Write it like https://example.org (no spaces).")
@@ -143,6 +146,28 @@ def _languages(data: YamlMap, name: str, problems: Problems) -> tuple[str, ...]:
             continue
         result.append(code)
     return tuple(result) or ("en",)
+
+
+def _date_locales(data: YamlMap, languages: tuple[str, ...], name: str, problems: Problems) -> dict[str, str]:
+    """Regional variants for date forms, each of the language it is given for."""
+    raw = data.get("date_locales", {})
+    if not isinstance(raw, dict):
+        problems.error(name, line_of(data, "date_locales"), "'date_locales' must map a language to a variant, e.g. en: en_GB")
+        return {}
+    result = {}
+    for lang, variant in raw.items():
+        line = line_of(raw, lang)
+        try:
+            locale = Locale.parse(str(variant))
+        except (UnknownLocaleError, ValueError):
+            problems.error(name, line, f"unknown regional variant '{variant}'", "Use a code such as en_GB.")
+            continue
+        if lang not in languages or locale.language != lang:
+            problems.error(name, line, f"'{variant}' is not a variant of a site language '{lang}'",
+                           "Write it as <language>: <language>_<REGION>, e.g. en: en_GB.")
+            continue
+        result[lang] = str(variant)
+    return result
 
 
 def _fallbacks(data: YamlMap, languages: tuple[str, ...], name: str, problems: Problems) -> dict[str, tuple[str, ...]]:

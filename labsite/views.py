@@ -66,7 +66,7 @@ class Language:
 
 def make_language(code: str, config: SiteConfig, translations: gettext.NullTranslations) -> Language:
     """Bundle a language's locale, catalogue and date writer."""
-    locale = Locale.parse(code)
+    locale = Locale.parse(config.date_locales.get(code, code))
     return Language(code, config.chain(code), locale, translations, DateFormatter(locale, translations.gettext))
 
 
@@ -159,7 +159,7 @@ class Views:
         return {"id": milestone.id, "kind": milestone.kind, "label": label, "when": self.when(when),
                 "datetime": "" if when.is_period else date_attr(when.start),
                 "place": self.places((milestone.place,)) if milestone.place else "",
-                "past": when.last.last_day() < self.now.date(),
+                "past": not when.open_end and when.last.last_day() < self.now.date(),
                 "calendar": milestone_calendar(self, edition, milestone, label)}
 
     def edition_card(self, edition: Edition) -> dict[str, Any]:

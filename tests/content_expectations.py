@@ -133,15 +133,15 @@ FACTS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "en": {
         "labs/impact-lab/2024": (
-            "September 26 – October 1, 2024",
-            "May 13 – August 5, 2024",
+            "26 September – 1 October 2024",
+            "13 May – 5 August 2024",
             "from 26 September to 1 October 2024",
             "early September 2024",
             "Bishkek",
         ),
         "labs/impact-distribution-lab/2025": (
-            "July 1 – September 30, 2025",
-            "October 30, 2025",
+            "1 July – 30 September 2025",
+            "30 October 2025",
             "November 2025",
             "December 2025",
             "January 2026",

@@ -66,6 +66,8 @@ CASES = {
                               r"templates/page\.html:5: error: template syntax error"),
     "unknown language in settings": (edit("site_config.yaml", "languages: [kk, ru, en]", "languages: [kz, ru, en]"),
                                      r"site_config\.yaml:3: error: unknown language code 'kz'\n\s+Kazakh is 'kk'"),
+    "date forms of another language": (edit("site_config.yaml", "output_dir: _site", "output_dir: _site\ndate_locales: {en: ru_RU}"),
+                                       r"site_config\.yaml:12: error: 'ru_RU' is not a variant of a site language 'en'"),
     "edition of a missing FAQ": (edit("content/labs/impact-lab/2025.yaml", "faq: sample", "faq: sampel"),
                                  r"content/labs/impact-lab/2025\.yaml:8: error: unknown FAQ 'sampel'"),
     "question without id": (edit("content/faq/sample.en.md", "## Who can apply? {#who-can-apply}", "## Who can apply?"),
