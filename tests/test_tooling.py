@@ -13,8 +13,6 @@ from playwright.sync_api import Page
 from tests import browser as tooling
 from tests.browser import run_axe, run_vnu, serve_directory
 
-# Also imported by the project's conftest; imported here so this file runs on its own.
-from tests.browser_fixtures import browser, page  # noqa: F401
 
 CLEAN_PAGE = """<!DOCTYPE html>
 <html lang="kk">
@@ -52,7 +50,7 @@ def _write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_axe_flags_img_without_alt(page: Page, tmp_path: Path) -> None:  # noqa: F811
+def test_axe_flags_img_without_alt(page: Page, tmp_path: Path) -> None:
     _write(tmp_path, "index.html", IMG_WITHOUT_ALT)
     with serve_directory(tmp_path) as base:
         page.goto(base + "index.html")
@@ -63,7 +61,7 @@ def test_axe_flags_img_without_alt(page: Page, tmp_path: Path) -> None:  # noqa:
     assert image_alt["targets"] == ["img"]
 
 
-def test_axe_clean_page_has_no_violations(page: Page, tmp_path: Path) -> None:  # noqa: F811
+def test_axe_clean_page_has_no_violations(page: Page, tmp_path: Path) -> None:
     _write(tmp_path, "index.html", CLEAN_PAGE)
     with serve_directory(tmp_path) as base:
         page.goto(base + "index.html")
@@ -115,7 +113,7 @@ def test_server_answers_404_for_missing_file(tmp_path: Path) -> None:
     excinfo.value.close()
 
 
-def test_screenshot_at_360px(page: Page, tmp_path: Path) -> None:  # noqa: F811
+def test_screenshot_at_360px(page: Page, tmp_path: Path) -> None:
     _write(tmp_path, "index.html", CLEAN_PAGE)
     shot = tmp_path / "clean-360.png"
     page.set_viewport_size({"width": 360, "height": 640})
