@@ -107,3 +107,52 @@ def test_skip_link_moves_focus_to_the_main_content(page: Page, base_url: str) ->
     assert page.locator(".skip-link").is_visible()
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
+
+
+@pytest.mark.parametrize(("moment", "state", "text"), [
+    ("2025-08-01T12:00:00+05:00", "open", "60 days left"),
+    ("2025-09-25T12:00:00+05:00", "closing_soon", "5 days left"),
+    ("2025-09-30T20:00:00+05:00", "closing_soon", "closes today"),
+    ("2025-10-01T00:00:01+05:00", "closed", "Closed on 30 September 2025"),
+    ("2025-06-15T12:00:00+05:00", "upcoming", "Opens on 1 July 2025"),
+])
+def test_open_call_status_follows_the_visitors_clock(browser: Browser, base_url: str, moment: str, state: str,
+                                                      text: str) -> None:
+    import datetime as dt
+
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.clock.set_fixed_time(dt.datetime.fromisoformat(moment))
+        page.goto(f"{base_url}/en/labs/impact-distribution-lab/2025/")
+        badge = page.locator("p.status").first
+        assert f"status-{state}" in (badge.get_attribute("class") or "")
+        assert text in badge.inner_text()
+    finally:
+        context.close()
+
+
+def test_status_text_stands_without_javascript(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/en/labs/impact-distribution-lab/2025/")
+        assert page.locator("p.status").first.inner_text() == "Open — 60 days left"  # the build-time text
+    finally:
+        context.close()
+
+
+def test_russian_days_left_uses_the_right_plural(browser: Browser, base_url: str) -> None:
+    import datetime as dt
+
+    expected = {21: "21 день", 22: "22 дня", 25: "25 дней"}
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        for days, text in expected.items():
+            moment = dt.datetime(2025, 9, 30, 12, tzinfo=dt.timezone(dt.timedelta(hours=5))) - dt.timedelta(days=days)
+            page.clock.set_fixed_time(moment)
+            page.goto(f"{base_url}/ru/labs/impact-distribution-lab/2025/")
+            assert text in page.locator("p.status").first.inner_text()
+    finally:
+        context.close()
