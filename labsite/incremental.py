@@ -46,26 +46,37 @@ class Build:
 
 
 def scan(root: Path) -> dict[str, Stamp]:
-    """The watched files with their stamps, by path relative to ``root``."""
+    """The watched files with their stamps, by path relative to ``root`` (hidden and editor backup files left out)."""
     stamps: dict[str, Stamp] = {}
     for name in WATCHED:
-        top = root / name
-        if top.is_file():
-            stat = top.stat()
-            stamps[name] = (stat.st_mtime_ns, stat.st_size)
+        try:
+            stat = os.stat(root / name)
+        except OSError:
             continue
-        for folder, dirs, files in os.walk(top):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            for file in files:
-                if file.startswith(".") or file.endswith(("~", ".swp", ".tmp")):
-                    continue
-                path = os.path.join(folder, file)
-                try:
-                    stat = os.stat(path)
-                except FileNotFoundError:
-                    continue
-                stamps[Path(path).relative_to(root).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+        if os.path.isdir(root / name):
+            _scan_folder(str(root / name), f"{name}/", stamps)
+        else:
+            stamps[name] = (stat.st_mtime_ns, stat.st_size)
     return stamps
+
+
+def _scan_folder(folder: str, prefix: str, stamps: dict[str, Stamp]) -> None:
+    """Add the files under ``folder`` to ``stamps``; ``prefix`` is the folder's relative path."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name.endswith(("~", ".swp", ".tmp")):
+            continue
+        try:
+            if entry.is_dir():
+                _scan_folder(entry.path, f"{prefix}{entry.name}/", stamps)
+            elif entry.is_file():
+                stat = entry.stat()
+                stamps[prefix + entry.name] = (stat.st_mtime_ns, stat.st_size)
+        except OSError:  # removed while looking
+            continue
 
 
 def changed_files(old: Mapping[str, Stamp], new: Mapping[str, Stamp]) -> frozenset[str]:
