@@ -21,7 +21,7 @@ from .pages import OutputPage
 from .pipeline import LoadedSite, Options, assemble, common_context, load_site, menu_pages, render_pages
 from .problems import BuildFailed
 from .render import TEMPLATES_DIR
-from .sitemap import sitemap_files
+from .sitemap import ROBOTS_FILE, SITEMAP_FILE, sitemap_files
 from .status import STATUS_FILE, status_json, status_report
 
 #: What the preview watches, relative to the project folder.
@@ -157,12 +157,22 @@ def derived_files(site: LoadedSite, pages: list[OutputPage], options: Options, p
                   changed: frozenset[str]) -> dict[str, bytes]:
     """The files ``build_site`` makes from the whole site besides pages: feeds, sitemaps, the status file."""
     files = _calendar_files(site, options, previous, changed)
-    files.update(sitemap_files(pages, site.config, options.drafts))
+    files.update(_sitemap_files(site, pages, options, previous))
     files.update(news_feeds(site.content, site.config, site.languages, options.now))
     report = status_report(list(site.content.editions.values()), options.now, site.config.timezone,
                            site.config.closing_soon_days)
     files[STATUS_FILE] = status_json(report)
     return files
+
+
+def _sitemap_files(site: LoadedSite, pages: list[OutputPage], options: Options,
+                   previous: Build | None) -> dict[str, bytes]:
+    """The sitemap and robots.txt, kept while the settings and the list of pages stay the same."""
+    if previous is not None and previous.site.config == site.config:
+        listed = [(page.route, page.lang, page.draft) for page in pages]
+        if listed == [(page.route, page.lang, page.draft) for page in previous.pages.values()]:
+            return {name: previous.files[name] for name in (SITEMAP_FILE, ROBOTS_FILE) if name in previous.files}
+    return sitemap_files(pages, site.config, options.drafts)
 
 
 def _calendar_files(site: LoadedSite, options: Options, previous: Build | None,

@@ -118,6 +118,23 @@ def test_a_moved_deadline_reaches_the_pages_and_the_calendar_feeds(sample_site: 
     assert second.files == build_site(sample_site, OPTIONS, write=False).files
 
 
+def test_a_new_article_gets_its_page_and_reaches_the_lists_feeds_and_sitemap(sample_site: Path) -> None:
+    first = rebuild(sample_site, OPTIONS, None, scan(sample_site))
+    time.sleep(0.01)
+    (sample_site / "content" / "news" / "new-call.yaml").write_text("date: 2025-07-20\n", encoding="utf-8")
+    (sample_site / "content" / "news" / "new-call.en.md").write_text(
+        "---\ntitle: A brand new call\nsummary: Apply now.\n---\nBody.\n", encoding="utf-8")
+    second = rebuild(sample_site, OPTIONS, first, scan(sample_site))
+    assert "en/news/new-call/index.html" in second.rendered and "en/news/index.html" in second.rendered
+    assert b"/en/news/new-call/" in second.files["sitemap.xml"] != first.files["sitemap.xml"]
+    assert second.files == build_site(sample_site, OPTIONS, write=False).files
+    (sample_site / "content" / "news" / "new-call.yaml").unlink()
+    (sample_site / "content" / "news" / "new-call.en.md").unlink()
+    third = rebuild(sample_site, OPTIONS, second, scan(sample_site))
+    assert "en/news/new-call/index.html" not in third.files
+    assert third.files == first.files
+
+
 def test_a_new_static_file_re_fingerprints_and_rerenders(sample_site: Path) -> None:
     first = rebuild(sample_site, OPTIONS, None, scan(sample_site))
     time.sleep(0.01)
