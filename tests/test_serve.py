@@ -90,6 +90,16 @@ def test_editing_the_base_template_renders_every_page(sample_site: Path) -> None
     assert second.rendered == frozenset(second.pages)
 
 
+def test_editing_a_catalogue_renders_the_pages_of_its_language_only(sample_site: Path) -> None:
+    first = rebuild(sample_site, OPTIONS, None, scan(sample_site))
+    time.sleep(0.01)
+    with (sample_site / "locales" / "ru" / "LC_MESSAGES" / "messages.po").open("a", encoding="utf-8") as po:
+        po.write("\n# a translator's note\n")
+    second = rebuild(sample_site, OPTIONS, first, scan(sample_site))
+    assert second.rendered == {path for path in second.pages if path.startswith("ru/")}
+    assert second.files == first.files
+
+
 def test_a_page_title_reaches_every_menu_even_where_deps_do_not_list_it(sample_site: Path) -> None:
     first = rebuild(sample_site, OPTIONS, None, scan(sample_site))
     second = _edited(sample_site, first, "content/pages/about.en.md", "title: About (en)", "title: Who we are")
