@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,34 @@ def test_the_project_catalogues_are_current_and_complete() -> None:
         assert len(report.entries) == len(template) - 0
     kk = po(PROJECT, "kk").read_text(encoding="utf-8")
     assert set("әғқңөұүі") <= set(kk)
+
+
+class _VisibleText(HTMLParser):
+    """The text a visitor reads: text nodes and the attributes shown or read aloud."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.found.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        shown = {"title", "alt", "aria-label", "placeholder"} | ({"content"} if ("name", "description") in attrs else set())
+        self.found += [value for name, value in attrs if name in shown and value]
+
+
+def test_templates_hard_code_no_words() -> None:
+    brand = {"Alternativa Film Labs"}  # the name, the same in every language
+    offenders = []
+    for template in sorted((PROJECT / "templates").glob("*.html")):
+        source = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", " ", template.read_text(encoding="utf-8"), flags=re.S)
+        parser = _VisibleText()
+        parser.feed(source)
+        offenders += [f"{template.name}: {text.strip()!r}" for text in parser.found
+                      if re.search(r"[^\W\d_]", text) and text.strip() not in brand
+                      and not re.fullmatch(r'\s*[\w-]+="[^"]*"\s*', text)]  # an attribute a macro writes
+    assert offenders == [], "wrap these in {{ _(\"…\") }}"
 
 
 # --- plurals and dates through the real catalogues --------------------------------------------
