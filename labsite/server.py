@@ -110,7 +110,7 @@ def find(url_path: str, files: Mapping[str, bytes]) -> tuple[int, str]:
     if rel in files:
         return 200, rel
     if f"{rel}/index.html" in files:
-        return 301, f"{url_path}/"
+        return 301, quote(f"/{rel}/")  # never '//host/…', which a browser would take for another site
     first = rel.split("/", 1)[0]
     return 404, f"{first}/404.html" if f"{first}/404.html" in files else "404.html"
 
@@ -157,7 +157,7 @@ class Preview:
         """Write a good build to the output folder (the server itself answers from memory)."""
         try:
             write_site(build.files, build.site.config.output_path)
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             self._say(f"warning: the preview could not be written to {build.site.config.output_path}: {exc}")
 
     @staticmethod

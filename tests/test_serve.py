@@ -165,6 +165,7 @@ FILES = {"index.html": b"", "404.html": b"", "kk/index.html": b"", "kk/404.html"
     ("/", (200, "index.html")),
     ("/en/labs/", (200, "en/labs/index.html")),
     ("/en/labs", (301, "/en/labs/")),
+    ("//en/labs", (301, "/en/labs/")),
     ("/en/calendar/all.ics", (200, "en/calendar/all.ics")),
     ("/kk/nowhere/", (404, "kk/404.html")),
     ("/ru/nowhere/", (404, "404.html")),
