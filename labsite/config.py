@@ -14,7 +14,7 @@ from .problems import Problems, did_you_mean
 from .yamlsource import YamlError, YamlMap, line_of, parse_yaml
 
 CONFIG_FILE = "site_config.yaml"
-_URL = re.compile(r"^https?://[^/\s]+(/[^\s]*)?$")
+_URL = re.compile(r"^https?://[^/\s]+/?$")
 
 FIELDS = {
     "title": "the site's name, shown in every page head",
@@ -105,8 +105,9 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
     values["fallbacks"] = _fallbacks(data, languages, name, problems)
     values["date_locales"] = _date_locales(data, languages, name, problems)
     if "base_url" in values and not _URL.match(values["base_url"]):
-        problems.error(name, line_of(data, "base_url"), f"'{values['base_url']}' is not a web address",
-                       "Write it like https://example.org (no spaces).")
+        problems.error(name, line_of(data, "base_url"), f"'{values['base_url']}' is not the address of a host",
+                       "Write it like https://example.org: pages link from the root of the host, "
+                       "so the site cannot live in a sub-folder.")
     try:
         ZoneInfo(values.get("timezone", "Asia/Almaty"))
     except (ZoneInfoNotFoundError, ValueError):
