@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import time
@@ -200,11 +199,9 @@ def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[s
     """
     started = time.perf_counter()
     changed = changed_files(previous.stamps, stamps) if previous else frozenset(stamps)
-    site = load_site(root, options)
-    if previous is not None and not _touches_all(changed) and not _templates_of(changed):
-        # Compiled templates are kept: compiling them again costs more than rendering a few pages.
-        site = dataclasses.replace(site, languages=previous.site.languages,
-                                   environments=previous.site.environments)
+    content_only = all(path.startswith("content/") for path in changed)
+    # Compiled templates are kept after a content edit: compiling them costs more than rendering a few pages.
+    site = load_site(root, options, unchanged=previous.site if previous is not None and content_only else None)
     pages = assemble(site, options)
     contexts = page_contexts(site, pages, options)
     stale = stale_pages(previous, site, pages, contexts, changed)

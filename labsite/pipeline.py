@@ -18,7 +18,7 @@ from .config import SiteConfig, load_config
 from .content import load_content
 from .feeds import news_feeds
 from .head import STATUS_SCRIPT, head_context
-from .i18n import load_translations, make_environment
+from .i18n import LOCALES_DIR, load_translations, make_environment
 from .linkcheck import check_output
 from .model import Content
 from .output import write_site
@@ -66,24 +66,32 @@ class BuildResult:
     next_change: str | None = None
 
 
-def load_site(root: Path, options: Options) -> LoadedSite:
-    """Read settings, content, catalogues, templates and static files; raise :class:`BuildFailed` on errors."""
+def load_site(root: Path, options: Options, unchanged: LoadedSite | None = None) -> LoadedSite:
+    """Read settings, content, catalogues, templates and static files; raise :class:`BuildFailed` on errors.
+
+    ``unchanged`` is a site loaded before whose catalogues, templates and static files have not changed
+    since (the preview's rebuilds after a content edit): they are kept rather than read and compiled again.
+    """
     problems = Problems()
     config = load_config(root, problems)
     content = load_content(config, problems)
-    languages: dict[str, Language] = {}
-    environments: dict[str, Environment] = {}
-    for code in config.languages:
-        translations = load_translations(root, code, problems)
-        languages[code] = make_language(code, config, translations)
-        environments[code] = make_environment(root / TEMPLATES_DIR, translations)
-    if environments:
-        check_templates(next(iter(environments.values())), root, problems)
+    if unchanged is not None and unchanged.config == config:
+        languages, environments, assets = unchanged.languages, unchanged.environments, unchanged.assets
+        problems.extend(p for p in unchanged.problems if p.path.startswith((f"{LOCALES_DIR}/", f"{TEMPLATES_DIR}/")))
+    else:
+        languages, environments = {}, {}
+        for code in config.languages:
+            translations = load_translations(root, code, problems)
+            languages[code] = make_language(code, config, translations)
+            environments[code] = make_environment(root / TEMPLATES_DIR, translations)
+        if environments:
+            check_templates(next(iter(environments.values())), root, problems)
+        assets = load_assets(root)
     _fail_on(problems, options)
     today = options.now.astimezone(config.tz).date()
     content = select_published(content, today, options.drafts, problems)
     problems.extend(translation_problems(translation_states(content, config.languages)))
-    return LoadedSite(config, content, languages, environments, load_assets(root), problems)
+    return LoadedSite(config, content, languages, environments, assets, problems)
 
 
 def _fail_on(problems: Problems, options: Options) -> None:

@@ -69,6 +69,8 @@ def test_editing_a_person_renders_only_the_pages_that_show_them(sample_site: Pat
     second = _edited(sample_site, first, PERSON_EN, "Jane's biography.", "Jane's new biography.")
     assert "en/people/jane-doe/index.html" in second.rendered
     assert b"new biography" in second.files["en/people/jane-doe/index.html"]
+    assert second.site.environments is first.site.environments, "a content edit recompiled the templates"
+    assert second.site.problems.warnings == first.site.problems.warnings
     assert "en/news/open-call/index.html" not in second.rendered
     assert "en/about/index.html" not in second.rendered
     assert len(second.rendered) < len(second.pages)
@@ -81,6 +83,7 @@ def test_editing_a_template_renders_only_the_pages_that_use_it(sample_site: Path
                      "{% block main %}<p>Template edited</p>")
     assert second.rendered == {f"{lang}/news/open-call/index.html" for lang in ("kk", "ru", "en")}
     assert b"Template edited" in second.files["ru/news/open-call/index.html"]
+    assert second.site.environments is not first.site.environments
     assert second.files == build_site(sample_site, OPTIONS, write=False).files
 
 
