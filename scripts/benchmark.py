@@ -146,13 +146,13 @@ def edit_rebuilds(root: Path, edit: str, runs: int) -> tuple[list[float], int, f
 def measure(name: str, root: Path, edit: str, runs: int) -> None:
     """Print the medians for one site."""
     colds = [cold_build(root) for _ in range(runs)]
-    times, rendered, first = edit_rebuilds(root, edit, runs)
-    pages = sum(1 for _ in (root / "_site").rglob("index.html"))
-    print(f"{name}: {pages} HTML pages")
+    pages = sum(1 for _ in (root / "_site").rglob("*.html"))
+    print(f"{name}: {pages} HTML files")
     print(f"  cold build (new process):          median {statistics.median(colds):.2f} s of {runs}")
-    print(f"  preview first build (in process):  {first:.2f} s")
-    print(f"  one-file edit ({edit}): median {statistics.median(times) * 1000:.0f} ms of {runs}, "
-          f"{rendered} pages rendered")
+    for path in (edit, "templates/article.html"):
+        times, rendered, first = edit_rebuilds(root, path, runs)
+        print(f"  one-file edit ({path}): median {statistics.median(times) * 1000:.0f} ms of {runs}, "
+              f"{rendered} pages rendered (first preview build {first:.2f} s)")
 
 
 def main() -> int:
