@@ -158,6 +158,20 @@ def test_a_new_static_file_re_fingerprints_and_rerenders(sample_site: Path) -> N
     assert second.files == build_site(sample_site, OPTIONS, write=False).files
 
 
+def test_after_an_edit_to_any_text_the_preview_equals_a_full_build(sample_site: Path) -> None:
+    """Each text file in turn gets a new title (shown on cards, menus and lists of other pages)."""
+    options = Options(OPTIONS.now, drafts=True)
+    current = rebuild(sample_site, options, None, scan(sample_site))
+    for number, path in enumerate(sorted((sample_site / "content").rglob("*.md"))):
+        text = path.read_text(encoding="utf-8")
+        edited, count = re.subn(r"^(title|role|summary): (.+)$", rf"\1: \2 edit{number}", text, count=1, flags=re.M)
+        time.sleep(0.01)
+        path.write_text(edited if count else f"{text}\nedit{number}\n", encoding="utf-8")
+        current = rebuild(sample_site, options, current, scan(sample_site))
+        expected = build_site(sample_site, options, write=False).files
+        assert current.files == expected, f"the preview missed a page after editing {path.name}"
+
+
 # --- which file a URL gets ------------------------------------------------------------------------------------
 
 FILES = {"index.html": b"", "404.html": b"", "kk/index.html": b"", "kk/404.html": b"", "en/404.html": b"",
