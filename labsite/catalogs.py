@@ -70,7 +70,7 @@ def extract(root: Path) -> Catalog:
 def _same_messages(a: Catalog, b: Catalog) -> bool:
     """Whether two catalogues hold the same strings at the same places (headers aside)."""
     def key(catalog: Catalog) -> list[tuple[object, ...]]:
-        return [(m.id, m.context, tuple(m.locations), tuple(m.auto_comments), m.string) for m in catalog if m.id]
+        return [(m.id, m.context, tuple(m.locations), tuple(m.auto_comments)) for m in catalog if m.id]
     return key(a) == key(b)
 
 

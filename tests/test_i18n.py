@@ -66,6 +66,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_extract_update_translate_build_round_trip(sample_site: Path) -> None:
     new_line = '<p>{{ _("Try the search of %(site)s.", site=site_title) }}</p>\n<p><a href'
+    assert run_build(sample_site, "i18n", "extract").stdout.endswith(" strings (unchanged)\n")
     edit(sample_site / "templates/404.html", "<p><a href", new_line)
     ok(run_build(sample_site, "i18n", "extract"))
     assert "Try the search of %(site)s." in (sample_site / "locales/messages.pot").read_text(encoding="utf-8")
