@@ -128,9 +128,8 @@ def stale_pages(previous: Build | None, site: LoadedSite, pages: list[OutputPage
         return pages
     if any(path.startswith("static/") for path in changed) and site.assets.urls != previous.site.assets.urls:
         return pages
-    locales = {path.split("/")[1] if path.count("/") >= 2 else "*" for path in changed if path.startswith("locales/")}
-    if "*" in locales:
-        locales = set(site.languages)
+    # A language reads only its own catalogue, locales/<lang>/…; the template (.pot) and babel.cfg reach no page.
+    locales = {path.split("/")[1] for path in changed if path.startswith("locales/") and path.count("/") >= 2}
     templates = _templates_of(changed)
     closures = template_closures(next(iter(site.environments.values()))) if templates else {}
     stale = []
