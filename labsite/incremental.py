@@ -15,13 +15,20 @@ from jinja2.exceptions import TemplateError
 
 from .calendar import build_calendars
 from .config import CONFIG_FILE
-from .feeds import news_feeds
 from .pages import OutputPage
-from .pipeline import LoadedSite, Options, assemble, common_context, load_site, menu_pages, render_pages
+from .pipeline import (
+    LoadedSite,
+    Options,
+    assemble,
+    common_context,
+    load_site,
+    menu_pages,
+    news_and_status,
+    render_pages,
+)
 from .problems import BuildFailed
 from .render import TEMPLATES_DIR
 from .sitemap import ROBOTS_FILE, SITEMAP_FILE, sitemap_files
-from .status import STATUS_FILE, status_json, status_report
 
 #: What the preview watches, relative to the project folder.
 WATCHED = ("content", TEMPLATES_DIR, "locales", "static", CONFIG_FILE)
@@ -156,10 +163,7 @@ def derived_files(site: LoadedSite, pages: list[OutputPage], options: Options, p
     """The files ``build_site`` makes from the whole site besides pages: feeds, sitemaps, the status file."""
     files = _calendar_files(site, options, previous, changed)
     files.update(_sitemap_files(site, pages, options, previous))
-    files.update(news_feeds(site.content, site.config, site.languages, options.now))
-    report = status_report(list(site.content.editions.values()), options.now, site.config.timezone,
-                           site.config.closing_soon_days)
-    files[STATUS_FILE] = status_json(report)
+    files.update(news_and_status(site, options)[0])
     return files
 
 

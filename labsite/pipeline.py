@@ -161,6 +161,15 @@ def render_pages(site: LoadedSite, pages: list[OutputPage], options: Options) ->
     return files
 
 
+def news_and_status(site: LoadedSite, options: Options) -> tuple[dict[str, bytes], str | None]:
+    """The news feeds and ``status.json``, with the next moment an open call changes state."""
+    files = news_feeds(site.content, site.config, site.languages, options.now)
+    report = status_report(list(site.content.editions.values()), options.now, site.config.timezone,
+                           site.config.closing_soon_days)
+    files[STATUS_FILE] = status_json(report)
+    return files, report["next_change"]  # type: ignore[return-value]
+
+
 def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     """Load, render and (unless ``write`` is false) write the whole site; raise :class:`BuildFailed` on errors."""
     started = time.perf_counter()
@@ -171,10 +180,8 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     _fail_on(site.problems, options)
     files.update(calendars.files)
     files.update(sitemap_files(pages, site.config, options.drafts))
-    files.update(news_feeds(site.content, site.config, site.languages, options.now))
-    report = status_report(list(site.content.editions.values()), options.now, site.config.timezone,
-                           site.config.closing_soon_days)
-    files[STATUS_FILE] = status_json(report)
+    extra, next_change = news_and_status(site, options)
+    files.update(extra)
     if not write:
         site.problems.extend(check_output(files, site.config))
         _fail_on(site.problems, options)
@@ -182,5 +189,4 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
         write_site(files, site.config.output_path)
         save_state(site.config.root, calendars.state)
     counts = Counter(page.lang for page in pages)
-    return BuildResult(files, pages, site.problems, time.perf_counter() - started, counts,
-                       report["next_change"])  # type: ignore[arg-type]
+    return BuildResult(files, pages, site.problems, time.perf_counter() - started, counts, next_change)
