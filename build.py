@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from labsite.pipeline import Options, build_site
 from labsite.problems import BuildFailed, Problem
@@ -73,10 +74,10 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def report(problems: list[Problem], out: object = sys.stderr) -> None:
+def report(problems: list[Problem], out: TextIO = sys.stderr) -> None:
     """Print problems, errors first."""
     for problem in sorted(problems, key=lambda p: (not p.is_error, p.path, p.line)):
-        print(problem, file=out)  # type: ignore[arg-type]
+        print(problem, file=out)
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:

@@ -153,7 +153,8 @@ def _date_locales(data: YamlMap, languages: tuple[str, ...], name: str, problems
     """Regional variants for date forms, each of the language it is given for."""
     raw = data.get("date_locales", {})
     if not isinstance(raw, dict):
-        problems.error(name, line_of(data, "date_locales"), "'date_locales' must map a language to a variant, e.g. en: en_GB")
+        problems.error(name, line_of(data, "date_locales"),
+                       "'date_locales' must map a language to a variant, e.g. en: en_GB")
         return {}
     result = {}
     for lang, variant in raw.items():

@@ -69,12 +69,12 @@ def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
                          _files(lab.meta, *(e.meta for e in own)) | {PLACES_FILE}, lab.meta.draft)
     for edition in editions:
         lab = content.labs[edition.lab]
-        people = [content.people[p].meta for p in edition.mentors]
-        partners = [content.partners[p].meta for p in edition.partners]
-        context = {"edition": views.edition(edition), "lab": {"url": views.url(f"labs/{lab.id}/"),
+        mentor_files = [content.people[p].meta for p in edition.mentors]
+        partner_files = [content.partners[p].meta for p in edition.partners]
+        context: dict[str, Any] = {"edition": views.edition(edition), "lab": {"url": views.url(f"labs/{lab.id}/"),
                                                               "title": views.text(lab.meta).title}}
         yield OutputPage(f"labs/{edition.lab}/{edition.key}/", lang, "edition.html", context,
-                         _files(edition.meta, lab.meta, *people, *partners) | {PLACES_FILE}, edition.meta.draft)
+                         _files(edition.meta, lab.meta, *mentor_files, *partner_files) | {PLACES_FILE}, edition.meta.draft)
     people = sorted(content.people.values(), key=lambda p: p.name.get(views.lang.chain)[0])
     yield OutputPage("people/", lang, "people.html", {"people": [views.person_card(p) for p in people]},
                      _files(*(p.meta for p in people)))

@@ -13,7 +13,6 @@ from playwright.sync_api import Page
 from tests import browser as tooling
 from tests.browser import run_axe, run_vnu, serve_directory
 
-
 CLEAN_PAGE = """<!DOCTYPE html>
 <html lang="kk">
 <head>
