@@ -27,6 +27,8 @@ serve: $(VENV)/.runtime
 
 test: $(VENV)/.dev
 	bash scripts/install-test-tools.sh
+	$(PY) -m ruff check --quiet .
+	$(PY) -m mypy --no-error-summary
 	$(PY) -m pytest -q
 
 clean:
