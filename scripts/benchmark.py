@@ -71,8 +71,8 @@ def generate(root: Path, pages_per_language: int, seed: int = 1) -> Path:
           "  country: {kk: Қазақстан, ru: Казахстан, en: Kazakhstan}\n  country_code: KZ\n")
     # Fixed pages: home, labs, people, partners, faq, news, calendar, 404.
     budget = pages_per_language - 8
-    labs, years, pages = 10, 10, 10
-    people = (budget - labs - labs * years - pages) // 2
+    labs, years, pages = (10, 10, 10) if pages_per_language >= 400 else (4, 5, 4)
+    people = max((budget - labs - labs * years - pages) // 2, 4)
     articles = budget - labs - labs * years - pages - people
     partners = 30
     for p in range(partners):
