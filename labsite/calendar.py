@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -167,5 +168,10 @@ def _timezones(entries: list[Entry]) -> list[Timezone]:
         if entry.event.tzid and isinstance(start, dt.datetime):
             end = entry.event.end if isinstance(entry.event.end, dt.datetime) else start
             years.setdefault(entry.event.tzid, []).extend((start.year, end.year))
-    return [Timezone.from_tzinfo(zone(tzid), tzid, dt.date(min(span), 1, 1), dt.date(max(span) + 1, 1, 1))
-            for tzid, span in sorted(years.items())]
+    return [_vtimezone(tzid, min(span), max(span)) for tzid, span in sorted(years.items())]
+
+
+@functools.lru_cache(maxsize=64)
+def _vtimezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    """A VTIMEZONE over whole years; made once per zone and span, since every feed that uses the zone needs it."""
+    return Timezone.from_tzinfo(zone(tzid), tzid, dt.date(first_year, 1, 1), dt.date(last_year + 1, 1, 1))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
+from babel import Locale
 from babel.core import get_global
 
 from .config import SiteConfig
@@ -34,13 +36,19 @@ def feed_path(lang: str) -> str:
 
 def days_left_texts(language: Language) -> dict[str, str]:
     """"Open — {count} days left" for each CLDR plural category of the language, ``{count}`` kept."""
-    rule = language.locale.plural_form
-    texts: dict[str, str] = {}
+    return dict(_days_left_texts(language.locale, language.translations.ngettext))
+
+
+@functools.lru_cache(maxsize=64)
+def _days_left_texts(locale: Locale, ngettext: Callable[[str, str, int], str]) -> tuple[tuple[str, str], ...]:
+    """The texts of :func:`days_left_texts`, worked out once per locale and catalogue (every page asks)."""
+    rule = locale.plural_form
+    texts = []
     for tag in sorted(rule.tags | {"other"}):
         sample = next((n for n in _SAMPLES if rule(n) == tag), None)
         if sample is not None:
-            texts[tag] = language.ngettext("Open — {count} day left", "Open — {count} days left", sample)
-    return texts
+            texts.append((tag, ngettext("Open — {count} day left", "Open — {count} days left", sample)))
+    return tuple(texts)
 
 
 def status_texts(language: Language, config: SiteConfig) -> dict[str, Any]:
