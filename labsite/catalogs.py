@@ -68,9 +68,10 @@ def extract(root: Path) -> Catalog:
 
 
 def _same_messages(a: Catalog, b: Catalog) -> bool:
-    """Whether two catalogues hold the same strings at the same places (headers aside)."""
+    """Whether two catalogues hold the same strings from the same files (headers and line numbers aside)."""
     def key(catalog: Catalog) -> list[tuple[object, ...]]:
-        return [(m.id, m.context, tuple(m.locations), tuple(m.auto_comments)) for m in catalog if m.id]
+        return [(m.id, m.context, tuple(sorted({f for f, _ in m.locations})), tuple(m.auto_comments))
+                for m in catalog if m.id]
     return key(a) == key(b)
 
 
@@ -88,9 +89,12 @@ def write_template(root: Path) -> tuple[Path, int, bool]:
 
 
 def _write(path: Path, catalog: Catalog) -> None:
-    """Write a catalogue as ``pybabel`` does."""
+    """Write a catalogue as ``pybabel`` does, naming the files a string comes from but not the lines.
+
+    Line numbers would change the catalogues at every unrelated edit of a template or module.
+    """
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=76, include_previous=True)
+    write_po(buffer, catalog, width=76, include_previous=True, include_lineno=False)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buffer.getvalue())
 
