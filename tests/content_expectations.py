@@ -1,4 +1,4 @@
-"""What the real content must say and how it must be dated, from the seed documents and content-facts.md."""
+"""What the real content must say and how it must be dated, from the source documents in tests/sources/."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from tests.content_expectations import FACTS, SOURCE_DATES
 
 PROJECT = Path(__file__).resolve().parent.parent
 CONTENT = PROJECT / "content"
-SEEDS = PROJECT.parent / "shared" / "seeds"
+SOURCES = Path(__file__).parent / "sources"
 LANGS = ("kk", "ru", "en")
 NOW = "2026-11-22"
 SPACES = str.maketrans({"\u202f": " ", "\u2009": " ", "\u00a0": " "})
@@ -201,7 +201,7 @@ def faq_ids(lang: str) -> list[str]:
 def test_faq_ids_are_the_same_in_every_language_and_on_every_faq_page(site: Path) -> None:
     ids = faq_ids("ru")
     text = (CONTENT / "faq" / "impact-distribution-lab.ru.md").read_text(encoding="utf-8")
-    # The Russian seed's four sections and 35 questions, each with its own id.
+    # The Russian source FAQ's four sections and 35 questions, each with its own id.
     assert len(re.findall(r"^# .*\{#", text, re.M)) == 4
     assert len(re.findall(r"^## .*\{#", text, re.M)) == 35
     assert len(ids) == len(set(ids)) == 39
@@ -274,9 +274,8 @@ def shingles(text: str, size: int = 8) -> set[str]:
     return {" ".join(b[i : i + size]) for b in blocks(text) for i in range(len(b) - size + 1)}
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seed documents are not beside the project")
-def test_no_seed_passage_is_pasted_verbatim() -> None:
-    seed = set().union(*(shingles(p.read_text(encoding="utf-8")) for p in SEEDS.glob("*.txt")))
+def test_no_source_passage_is_pasted_verbatim() -> None:
+    seed = set().union(*(shingles(p.read_text(encoding="utf-8")) for p in SOURCES.glob("*.txt")))
     assert seed
     copied = {
         str(p.relative_to(CONTENT)): sorted(shingles(p.read_text(encoding="utf-8")) & seed) for p in CONTENT.rglob("*.md")
