@@ -98,8 +98,9 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     verb = "Built" if write else "Checked"
     where = f" → {result_target(args.root)}" if write else ""
     change = f"; next open-call status change {result.next_change}" if result.next_change else ""
-    print(f"{verb} {sum(result.counts.values())} pages ({per_lang}), {warnings} warning(s) "
-          f"in {result.seconds:.2f} s{where}{change}")
+    ics, atom = result.feed_counts()
+    print(f"{verb} {sum(result.counts.values())} pages ({per_lang}), {ics} iCal and {atom} Atom file(s), "
+          f"{warnings} warning(s) in {result.seconds:.2f} s{where}{change}")
     return 0
 
 

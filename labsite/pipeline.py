@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from jinja2 import Environment
 
 from .assets import Assets, load_assets
 from .calendar import build_calendars
-from .calendar_state import save_state
+from .calendar_state import STATE_FILE, EventState, save_state, unrecorded
 from .config import SiteConfig, load_config
 from .content import load_content
 from .feeds import news_feeds
@@ -64,6 +65,11 @@ class BuildResult:
     counts: Counter[str] = field(default_factory=Counter)
     #: When an open call next changes state (ISO 8601), so that a deploy can rebuild then.
     next_change: str | None = None
+
+    def feed_counts(self) -> tuple[int, int]:
+        """How many iCal files (feeds and single events) and Atom news feeds the build produced."""
+        return (sum(name.endswith(".ics") for name in self.files),
+                sum(name.endswith("/atom.xml") for name in self.files))
 
 
 def load_site(root: Path, options: Options, unchanged: LoadedSite | None = None) -> LoadedSite:
@@ -170,6 +176,17 @@ def news_and_status(site: LoadedSite, options: Options) -> tuple[dict[str, bytes
     return files, report["next_change"]  # type: ignore[return-value]
 
 
+def _warn_unrecorded(site: LoadedSite, state: Mapping[str, EventState]) -> None:
+    """In ``check``: a warning when calendar events changed but ``calendar_state.json`` does not record it yet."""
+    changed = unrecorded(site.config.root, state)
+    if changed:
+        site.problems.warn(STATE_FILE, 0,
+                              f"{len(changed)} calendar event(s) are new or changed since the state was recorded "
+                              f"({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''})",
+                              f"Run 'python build.py' and commit {STATE_FILE}, so that every deploy publishes "
+                              "the same SEQUENCE and LAST-MODIFIED.")
+
+
 def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     """Load, render and (unless ``write`` is false) write the whole site; raise :class:`BuildFailed` on errors."""
     started = time.perf_counter()
@@ -184,6 +201,7 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     files.update(extra)
     if not write:
         site.problems.extend(check_output(files, site.config))
+        _warn_unrecorded(site, calendars.state)
         _fail_on(site.problems, options)
     if write:
         write_site(files, site.config.output_path)

@@ -72,6 +72,11 @@ def test_summary_counts_pages_per_language(sample_site: Path, build) -> None:
     result = build(sample_site, "--now", NOW)
     count = len(routes(sample_site / "_site", "en"))
     assert f"kk {count}, ru {count}, en {count}" in result.stdout
+    site = sample_site / "_site"
+    ics, atom = len(list(site.rglob("*.ics"))), len(list(site.rglob("atom.xml")))
+    assert ics and atom
+    warnings = result.stderr.count(": warning: ")
+    assert f"{ics} iCal and {atom} Atom file(s), {warnings} warning(s)" in result.stdout
 
 
 def test_root_page_offers_every_language_without_javascript(built: Path) -> None:

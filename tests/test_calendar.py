@@ -189,6 +189,19 @@ def test_check_and_check_like_builds_leave_the_state_alone(sample_site: Path) ->
     assert (sample_site / STATE_FILE).exists()
 
 
+def test_check_warns_until_a_build_records_a_changed_event(built: Path) -> None:
+    def state_warnings() -> list[str]:
+        result = build_site(built, Options(NOW), write=False)
+        return [p.message for p in result.problems.warnings if p.path == STATE_FILE]
+
+    assert state_warnings() == []
+    edit(built, EDITION_YAML, "date: 2025-10-30", "date: 2025-11-04")
+    assert state_warnings() == [f"1 calendar event(s) are new or changed since the state was recorded "
+                                f"(impact-lab-2025-participants@{HOST})"]
+    build(built)
+    assert state_warnings() == []
+
+
 def test_a_broken_state_file_is_a_located_error(sample_site: Path) -> None:
     (sample_site / STATE_FILE).write_text("{\n  nope\n", encoding="utf-8")
     with pytest.raises(BuildFailed) as failed:
@@ -391,8 +404,11 @@ def test_the_real_content_builds_valid_feeds(tmp_path: Path) -> None:
     for folder in ("content", "templates", "static", "locales"):
         if (PROJECT / folder).exists():
             shutil.copytree(PROJECT / folder, root / folder)
-    shutil.copy(PROJECT / "site_config.yaml", root / "site_config.yaml")
+    for name in ("site_config.yaml", STATE_FILE):
+        shutil.copy(PROJECT / name, root / name)
+    recorded = (root / STATE_FILE).read_bytes()
     build(root, now=dt.datetime(2025, 8, 1, tzinfo=ZoneInfo("Asia/Almaty")))
+    assert (root / STATE_FILE).read_bytes() == recorded, f"{STATE_FILE} is not up to date: build and commit it"
     feeds = ics_files(root)
     assert feeds, "the real content has no day-precise milestone"
     for path, data in feeds.items():
