@@ -162,11 +162,13 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_build(args, write=args.command == "build")
     if args.command == "i18n":
         return cmd_i18n(args)
-    if args.command == "serve":
-        return cmd_serve(args)
-    print(f"'{args.command}' is not available yet", file=sys.stderr)
-    return 2
+    return cmd_serve(args)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        # The reader went away (python build.py i18n status | head): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import PROJECT
 from tests.test_build import NOW, tree_digest
 
 
@@ -123,3 +127,15 @@ def test_bad_now_is_a_usage_error_without_traceback(sample_site: Path, build) ->
     result = build(sample_site, "--now", "2025-02-30")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "--now" in result.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(sample_site: Path) -> None:
+    # As in `python build.py i18n status --format json | head -1`: the pipe closes before the output is written.
+    read, write_end = os.pipe()
+    os.close(read)
+    command = [sys.executable, str(PROJECT / "build.py"), "i18n", "status", "--format", "json", "--root",
+               str(sample_site)]
+    result = subprocess.run(command, stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=60, check=False)
+    os.close(write_end)
+    assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr
+    assert result.returncode == 1
