@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -61,7 +62,9 @@ def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
     lab_cards = [{"id": lab.id, "url": views.url(f"labs/{lab.id}/"), "text": views.text(lab.meta),
                   "editions": [card for _, card in by_lab.get(lab.id, [])]} for lab in labs]
 
-    yield OutputPage("", lang, "home.html", {"calls": calls, "labs": lab_cards, "news": news_cards[:3]}, every)
+    until = max((c["status"]["closes_iso"] for c in calls), key=dt.datetime.fromisoformat, default="")
+    yield OutputPage("", lang, "home.html", {"calls": calls, "calls_until": until, "labs": lab_cards,
+                                             "news": news_cards[:3]}, every)
     yield OutputPage("labs/", lang, "labs.html", {"labs": lab_cards}, every)
     for lab, lab_card in zip(labs, lab_cards, strict=True):
         own = [edition for edition, _ in by_lab.get(lab.id, [])]

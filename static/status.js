@@ -57,6 +57,11 @@
     for (var j = 0; j < actions.length; j++) {
       if (!isNaN(Date.parse(actions[j].getAttribute("data-closes")))) { actions[j].hidden = !accepting(actions[j], now); }
     }
+    var ending = document.querySelectorAll("[data-until]");  /* shown until that moment, then hidden */
+    for (var k = 0; k < ending.length; k++) {
+      var until = Date.parse(ending[k].getAttribute("data-until"));
+      if (!isNaN(until)) { ending[k].hidden = now > until; }
+    }
   }
   run();
   setInterval(run, 60000);

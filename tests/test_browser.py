@@ -132,6 +132,26 @@ def test_open_call_status_follows_the_visitors_clock(browser: Browser, base_url:
         context.close()
 
 
+@pytest.mark.parametrize(("moment", "shown"), [
+    ("2025-09-30T23:00:00+05:00", True),
+    ("2025-10-01T00:00:01+05:00", False),
+])
+def test_home_page_drops_a_call_once_it_has_closed(browser: Browser, base_url: str, moment: str, shown: bool) -> None:
+    import datetime as dt
+
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.clock.set_fixed_time(dt.datetime.fromisoformat(moment))
+        page.goto(f"{base_url}/ru/")
+        calls = page.locator("section[aria-labelledby=calls-heading]")
+        assert calls.locator("a[href='/ru/labs/impact-distribution-lab/2025/']").count() == 1  # built while open
+        assert calls.is_visible() is shown
+        assert page.get_by_role("heading", name="Открытые наборы").is_visible() is shown
+    finally:
+        context.close()
+
+
 def test_status_text_stands_without_javascript(browser: Browser, base_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     try:
