@@ -196,13 +196,13 @@ def test_russian_and_kazakh_plurals_with_real_numbers() -> None:
     assert list(problems) == []
     days = {n: ru.ngettext("Open — {count} day left", "Open — {count} days left", n).format(count=n) for n in NUMBERS}
     assert days == {
-        1: "Приём заявок открыт — остался 1 день",
-        2: "Приём заявок открыт — осталось 2 дня",
-        5: "Приём заявок открыт — осталось 5 дней",
-        11: "Приём заявок открыт — осталось 11 дней",
-        21: "Приём заявок открыт — остался 21 день",
-        22: "Приём заявок открыт — осталось 22 дня",
-        25: "Приём заявок открыт — осталось 25 дней",
+        1: "Прием заявок открыт — остался 1 день",
+        2: "Прием заявок открыт — осталось 2 дня",
+        5: "Прием заявок открыт — осталось 5 дней",
+        11: "Прием заявок открыт — осталось 11 дней",
+        21: "Прием заявок открыт — остался 21 день",
+        22: "Прием заявок открыт — осталось 22 дня",
+        25: "Прием заявок открыт — осталось 25 дней",
     }
     dates = [ru.ngettext("%(num)d date", "%(num)d dates", n) % {"num": n} for n in NUMBERS]
     assert dates == ["1 дата", "2 даты", "5 дат", "11 дат", "21 дата", "22 даты", "25 дат"]
@@ -212,7 +212,7 @@ def test_russian_and_kazakh_plurals_with_real_numbers() -> None:
 
 
 def test_a_half_translated_plural_falls_back_to_english(sample_site: Path) -> None:
-    break_catalogue(sample_site, "ru", 'msgstr[2] "Приём заявок открыт — осталось {count} дней"', 'msgstr[2] ""')
+    break_catalogue(sample_site, "ru", 'msgstr[2] "Прием заявок открыт — осталось {count} дней"', 'msgstr[2] ""')
     problems = Problems()
     ru = load_translations(sample_site, "ru", problems)
     assert [str(p) for p in problems] == [
@@ -325,7 +325,7 @@ def msgid_line(root: Path, lang: str, msgid: str) -> int:
 BAD = {
     "syntax error": ("ru", 'msgstr "Страница не найдена"', 'msgstr "Страница не найдена', "cannot be read"),
     "unknown keyword": ("kk", 'msgstr "Бет табылмады"', 'msgstring "Бет табылмады"', "cannot be read"),
-    "placeholder renamed": ("ru", "Приём заявок откроется {date}", "Приём заявок откроется {data}",
+    "placeholder renamed": ("ru", "Прием заявок откроется {date}", "Прием заявок откроется {data}",
                             "has other placeholders than the source: missing {date}, unknown {data}"),
     "python placeholder dropped": ("kk", "Түпнұсқаның қазіргі нұсқасы (%(language)s)", "Түпнұсқаның қазіргі нұсқасы",
                                    "missing %(language)s"),
@@ -357,7 +357,7 @@ def test_update_leaves_a_broken_catalogue_alone(sample_site: Path) -> None:
 
 def test_wrong_number_of_plural_forms(sample_site: Path) -> None:
     line = msgid_line(sample_site, "ru", "Open — {count} day left")
-    break_catalogue(sample_site, "ru", 'msgstr[2] "Приём заявок открыт — осталось {count} дней"\n', "")
+    break_catalogue(sample_site, "ru", 'msgstr[2] "Прием заявок открыт — осталось {count} дней"\n', "")
     result = run_build(sample_site, "check", "--now", NOW)
     assert result.returncode == 1
     assert (f"locales/ru/LC_MESSAGES/messages.po:{line}: error: 'Open — {{count}} day left' has 2 plural form(s); "
