@@ -29,7 +29,6 @@ SOURCE_DATES: dict[str, dict[str, object]] = {
         "end": "2024-10",
         "schedule": {
             "bukhara": {"date": "2024-06"},
-            "online": {"start": "2024-06", "end": "2024-10"},
             "almaty": {"date": "2024-10"},
         },
     },
