@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import io
 import re
 from collections import Counter
@@ -250,12 +251,20 @@ def complete(message: Message) -> bool:
 def _check_plural_header(catalog: Catalog, lang: str, rel: str, data: bytes, problems: Problems) -> None:
     """The Plural-Forms header must match the language's own rule."""
     expected = get_plural(Locale.parse(lang))
+    hint = f'Write "Plural-Forms: nplurals={expected.num_plurals}; plural={expected.plural_expr};\\n".'
+    try:
+        gettext.c2py(catalog.plural_expr)
+    except ValueError as exc:
+        header = data.find(b"Plural-Forms")
+        line = data[:header].count(b"\n") + 1 if header >= 0 else 1
+        problems.error(rel, line, f"the plural rule in the header cannot be read: {exc}", hint)
+        return
     match = re.search(rb"nplurals\s*=\s*(\d+)", data)
     if match and int(match.group(1)) != expected.num_plurals:
         line = data[: match.start()].count(b"\n") + 1
         problems.error(rel, line, f"the header says nplurals={int(match.group(1))}, but '{lang}' has "
                        f"{expected.num_plurals} plural forms",
-                       f'Write "Plural-Forms: nplurals={expected.num_plurals}; plural={expected.plural_expr};\\n".')
+                       hint)
 
 
 def _plural_form_counts(data: bytes) -> dict[int, int]:

@@ -30,6 +30,11 @@ FIELDS = {
 }
 
 
+#: Files and folders of the project that a build must never replace with its output.
+PROJECT_FILES = frozenset({"content", "templates", "locales", "static", "labsite", "tests", "docs", "scripts", "tools",
+                           ".git", ".ci", ".venv", "build.py", "site_config.yaml", "calendar_state.json", "README.md"})
+
+
 @dataclass(frozen=True)
 class SiteConfig:
     """Site-wide settings."""
@@ -114,10 +119,17 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
         problems.error(name, line_of(data, "timezone"), f"unknown time zone '{values['timezone']}'",
                        "Use a name from the tz database, such as Asia/Almaty.")
         values.pop("timezone")
-    output = values.get("output_dir", "_site")
-    if ".." in Path(output).parts or Path(output).is_absolute() or output in (".", ""):
+    output = str(values.get("output_dir", "_site"))
+    parts = Path(output).parts
+    if ".." in parts or Path(output).is_absolute() or not parts:
         problems.error(name, line_of(data, "output_dir"), f"output_dir '{output}' must be a folder inside the project",
                        "Use a plain folder name such as _site.")
+        values.pop("output_dir", None)
+    elif parts[0] in PROJECT_FILES:
+        # Every build replaces the output folder as a whole: pointing it at sources would delete them.
+        problems.error(name, line_of(data, "output_dir"),
+                       f"output_dir '{output}' is part of the project's own files and would be replaced by the build",
+                       "Use a folder of its own, such as _site.")
         values.pop("output_dir", None)
     days = data.get("closing_soon_days", 14)
     if not isinstance(days, int) or isinstance(days, bool) or days < 0:

@@ -41,7 +41,7 @@ def warn_untranslated(report: CatalogReport, problems: Problems) -> None:
                           "Fill in its msgstr (every msgstr[n] for a plural).")
 
 
-def compile_catalog(catalog: Catalog) -> gettext.GNUTranslations:
+def compile_catalog(catalog: Catalog) -> gettext.NullTranslations:
     """Translations from the complete entries only, so a half-translated plural falls back to English."""
     compiled = Catalog(locale=catalog.locale, charset="utf-8", fuzzy=False)
     compiled.mime_headers = catalog.mime_headers
@@ -51,7 +51,10 @@ def compile_catalog(catalog: Catalog) -> gettext.GNUTranslations:
     buffer = io.BytesIO()
     write_mo(buffer, compiled)
     buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    try:
+        return gettext.GNUTranslations(buffer)
+    except ValueError:  # an unreadable Plural-Forms header, reported by read_catalog with its line
+        return gettext.NullTranslations()
 
 
 def make_environment(templates: Path, translations: gettext.NullTranslations) -> Environment:

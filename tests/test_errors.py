@@ -75,6 +75,8 @@ CASES = {
                                        r"site_config\.yaml:12: error: 'ru_RU' is not a variant of a site language 'en'"),
     "site in a sub-folder": (edit("site_config.yaml", "https://labs.example.org", "https://example.org/labs"),
                              r"site_config\.yaml:2: error: 'https://example.org/labs' is not the address of a host"),
+    "output over the sources": (edit("site_config.yaml", "output_dir: _site", "output_dir: ./content"),
+                                r"site_config\.yaml:\d+: error: output_dir './content' is part of the project's own files"),
     "edition of a missing FAQ": (edit("content/labs/impact-lab/2025.yaml", "faq: sample", "faq: sampel"),
                                  r"content/labs/impact-lab/2025\.yaml:8: error: unknown FAQ 'sampel'"),
     "question without id": (edit("content/faq/sample.en.md", "## Who can apply? {#who-can-apply}", "## Who can apply?"),

@@ -329,6 +329,8 @@ BAD = {
                             "has other placeholders than the source: missing {date}, unknown {data}"),
     "python placeholder dropped": ("kk", "Түпнұсқаның қазіргі нұсқасы (%(language)s)", "Түпнұсқаның қазіргі нұсқасы",
                                    "missing %(language)s"),
+    "unreadable plural rule": ("ru", "plural=(n%10==1 && n%100!=11 ? 0 :", "plural=(n%10==1 ? 0 : ;",
+                               "the plural rule in the header cannot be read"),
     "plural placeholder": ("ru", 'msgstr[2] "%(num)d дат"', 'msgstr[2] "%(number)d дат"', "(form 2)"),
 }
 
