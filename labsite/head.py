@@ -34,27 +34,34 @@ def feed_path(lang: str) -> str:
     return f"/{lang}/news/atom.xml"
 
 
-def days_left_texts(language: Language) -> dict[str, str]:
-    """"Open — {count} days left" for each CLDR plural category of the language, ``{count}`` kept."""
-    return dict(_days_left_texts(language.locale, language.translations.ngettext))
+#: The days-left texts of an open call: while it is open, and in its last ``closing_soon_days``.
+OPEN_DAYS = ("Open — {count} day left", "Open — {count} days left")
+SOON_DAYS = ("Closing soon — {count} day left", "Closing soon — {count} days left")
+
+
+def days_left_texts(language: Language, texts: tuple[str, str] = OPEN_DAYS) -> dict[str, str]:
+    """One days-left text for each CLDR plural category of the language, ``{count}`` kept."""
+    return dict(_days_left_texts(language.locale, language.translations.ngettext, texts))
 
 
 @functools.lru_cache(maxsize=64)
-def _days_left_texts(locale: Locale, ngettext: Callable[[str, str, int], str]) -> tuple[tuple[str, str], ...]:
+def _days_left_texts(locale: Locale, ngettext: Callable[[str, str, int], str],
+                     texts: tuple[str, str]) -> tuple[tuple[str, str], ...]:
     """The texts of :func:`days_left_texts`, worked out once per locale and catalogue (every page asks)."""
     rule = locale.plural_form
-    texts = []
+    found = []
     for tag in sorted(rule.tags | {"other"}):
         sample = next((n for n in _SAMPLES if rule(n) == tag), None)
         if sample is not None:
-            texts.append((tag, ngettext("Open — {count} day left", "Open — {count} days left", sample)))
-    return tuple(texts)
+            found.append((tag, ngettext(*texts, sample)))
+    return tuple(found)
 
 
 def status_texts(language: Language, config: SiteConfig) -> dict[str, Any]:
     """The words the browser needs to rewrite an open call's status in this language."""
     return {"lang": language.code, "soonDays": config.closing_soon_days,
-            "today": language._("Open — closes today"), "days": days_left_texts(language)}
+            "today": language._("Open — closes today"), "days": days_left_texts(language),
+            "soon": days_left_texts(language, SOON_DAYS)}
 
 
 def shows_status(value: Any) -> bool:

@@ -142,6 +142,9 @@ class Views:
             label = _("Closed on {date}").format(date=deadline)
         elif status.days_left == 0:
             label = _("Open — closes today")
+        elif status.state == "closing_soon":  # said in words, not only by the badge's colour
+            label = self.lang.ngettext("Closing soon — {count} day left", "Closing soon — {count} days left",
+                                       status.days_left).format(count=status.days_left)
         else:
             label = self.lang.ngettext("Open — {count} day left", "Open — {count} days left", status.days_left).format(
                 count=status.days_left)

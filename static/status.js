@@ -15,8 +15,8 @@
   function dayNumber(ms, offset) {  /* the calendar day of a moment at a fixed UTC offset */
     return Math.floor((ms + offset * 60000) / DAY);
   }
-  function pluralText(count) {
-    var days = texts.days || {};
+  function pluralText(count, days) {
+    days = days || texts.days || {};
     var category = "other";
     try { category = new Intl.PluralRules(texts.lang).select(count); } catch (e) { /* old browser */ }
     var text = days[category] || days.other || days.many || days.one || "";
@@ -36,7 +36,7 @@
       state = "closed"; label = badge.getAttribute("data-closed");
     } else {
       state = left <= texts.soonDays ? "closing_soon" : "open";
-      label = left <= 0 ? texts.today : pluralText(left);
+      label = left <= 0 ? texts.today : pluralText(left, state === "closing_soon" ? texts.soon : texts.days);
     }
     if (!label) { return; }
     badge.className = badge.className.replace(/\bstatus-[a-z_]+/g, "").replace(/\s+/g, " ").trim() +

@@ -111,7 +111,7 @@ def test_skip_link_moves_focus_to_the_main_content(page: Page, base_url: str) ->
 
 @pytest.mark.parametrize(("moment", "state", "text"), [
     ("2025-08-01T12:00:00+05:00", "open", "60 days left"),
-    ("2025-09-25T12:00:00+05:00", "closing_soon", "5 days left"),
+    ("2025-09-25T12:00:00+05:00", "closing_soon", "Closing soon — 5 days left"),
     ("2025-09-30T20:00:00+05:00", "closing_soon", "closes today"),
     ("2025-10-01T00:00:01+05:00", "closed", "Closed on 30 September 2025"),
     ("2025-06-15T12:00:00+05:00", "upcoming", "Opens on 1 July 2025"),
@@ -165,7 +165,10 @@ def test_status_text_stands_without_javascript(browser: Browser, base_url: str) 
 def test_russian_days_left_uses_the_right_plural(browser: Browser, base_url: str) -> None:
     import datetime as dt
 
-    expected = {21: "21 день", 22: "22 дня", 25: "25 дней"}
+    expected = {21: "открыт — остался 21 день", 22: "открыт — осталось 22 дня", 25: "открыт — осталось 25 дней",
+                # the last 14 days say so in words too
+                1: "скоро закроется — остался 1 день", 2: "скоро закроется — осталось 2 дня",
+                11: "скоро закроется — осталось 11 дней"}
     context = browser.new_context()
     try:
         page = context.new_page()

@@ -204,6 +204,12 @@ def test_russian_and_kazakh_plurals_with_real_numbers() -> None:
         22: "Прием заявок открыт — осталось 22 дня",
         25: "Прием заявок открыт — осталось 25 дней",
     }
+    soon = [ru.ngettext("Closing soon — {count} day left", "Closing soon — {count} days left", n).format(count=n)
+            for n in NUMBERS]
+    assert [text.rsplit("— ", 1)[1] for text in soon] == [
+        "остался 1 день", "осталось 2 дня", "осталось 5 дней", "осталось 11 дней", "остался 21 день", "осталось 22 дня",
+        "осталось 25 дней"]
+    assert all(text.startswith("Прием заявок скоро закроется") for text in soon)
     dates = [ru.ngettext("%(num)d date", "%(num)d dates", n) % {"num": n} for n in NUMBERS]
     assert dates == ["1 дата", "2 даты", "5 дат", "11 дат", "21 дата", "22 даты", "25 дат"]
     for n in NUMBERS:  # Kazakh nouns stay singular after a numeral
