@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_skeleton, format_time, get_timezone_location
 
 YEAR, MONTH, PART, DAY, MINUTE = "year", "month", "part", "day", "minute"
 PARTS = ("early", "mid", "late")
@@ -155,8 +155,8 @@ class DateFormatter:
         self.locale = locale
         self._ = gettext
 
-    def date(self, value: PartialDate) -> str:
-        """The text of a single date."""
+    def date(self, value: PartialDate, tz: ZoneInfo | None = None) -> str:
+        """The text of a single date; a time names its zone (``tz``) when one is given."""
         precision = value.precision
         if precision == YEAR:
             return str(value.year)
@@ -167,20 +167,42 @@ class DateFormatter:
         day = format_date(value.first_day(), "long", locale=self.locale)
         if precision == DAY:
             return day
-        time = format_time(dt.time(value.hour, value.minute), "HH:mm", locale=self.locale)
+        time = self._clock(value) + self.zone(value, tz)
         return self._("{date}, {time}").format(date=day, time=time)
 
-    def when(self, value: When) -> str:
-        """The text of a date or a period."""
-        if value.open_end:
-            return self._("{start} and later").format(start=self.date(value.start))
-        if value.end is None or value.end == value.start:
-            return self.date(value.start)
-        return self.period(value.start, value.end)
+    def _clock(self, value: PartialDate) -> str:
+        """The time of day of a minute-precise date."""
+        return format_time(dt.time(value.hour, value.minute), "HH:mm", locale=self.locale)
 
-    def period(self, start: PartialDate, end: PartialDate) -> str:
+    def zone(self, value: PartialDate, tz: ZoneInfo | None) -> str:
+        """" (Almaty, UTC+5)": where a time is meant, with the offset it has on that day; empty without ``tz``."""
+        if tz is None or value.precision != MINUTE:
+            return ""
+        offset = value.start_moment(tz).utcoffset() or dt.timedelta()
+        minutes = int(offset.total_seconds() // 60)
+        sign = "+" if minutes >= 0 else "−"
+        hours, rest = divmod(abs(minutes), 60)
+        utc = f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+        city = get_timezone_location(tz, locale=self.locale, return_city=True)
+        return f" ({city}, {utc})"
+
+    def when(self, value: When, tz: ZoneInfo | None = None) -> str:
+        """The text of a date or a period; times name their zone when ``tz`` is given."""
+        if value.open_end:
+            return self._("{start} and later").format(start=self.date(value.start, tz))
+        if value.end is None or value.end == value.start:
+            return self.date(value.start, tz)
+        return self.period(value.start, value.end, tz)
+
+    def period(self, start: PartialDate, end: PartialDate, tz: ZoneInfo | None = None) -> str:
         """The text of a closed period, sharing the year or month where the language does."""
         same = start.precision == end.precision
+        if same and start.precision == MINUTE and start.first_day() == end.first_day():
+            day = format_date(start.first_day(), "long", locale=self.locale)
+            times = f"{self._clock(start)}–{self._clock(end)}{self.zone(end, tz)}"
+            return self._("{date}, {time}").format(date=day, time=times)
+        if same and start.precision == MINUTE:
+            return f"{self.date(start, tz)} – {self.date(end, tz)}"
         if same and start.precision == DAY:
             return self._interval("yMMMd", start, end, full_months=True)
         if same and start.precision == MONTH:

@@ -7,6 +7,7 @@ import functools
 import gettext
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from markupsafe import Markup
@@ -77,8 +78,10 @@ def own_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
-def date_attr(value: PartialDate) -> str:
-    """A machine-readable HTML date at the precision known: 2025-09-30, 2025-11 or 2024."""
+def date_attr(value: PartialDate, tz: ZoneInfo | None = None) -> str:
+    """A machine-readable HTML date at the precision known: 2025-09-30T23:59+05:00, 2025-09-30, 2025-11 or 2024."""
+    if value.precision == MINUTE and tz is not None:
+        return value.start_moment(tz).isoformat(timespec="minutes")
     if value.precision in (DAY, MINUTE):
         return value.first_day().isoformat()
     return f"{value.year:04d}-{value.month:02d}" if value.month else f"{value.year:04d}"
@@ -134,8 +137,9 @@ class Views:
     def status_view(self, status: CallStatus) -> dict[str, Any]:
         """Words for an open call's state."""
         _ = self.lang._
-        deadline = self.lang.dates.date(status.milestone.when.last)
-        opening = self.lang.dates.date(status.milestone.when.start)
+        zone = self.zone_of(status.milestone)
+        deadline = self.lang.dates.date(status.milestone.when.last, zone)
+        opening = self.lang.dates.date(status.milestone.when.start, zone)
         if status.state == "upcoming":
             label = _("Opens on {date}").format(date=opening)
         elif status.state == "closed":
@@ -155,12 +159,17 @@ class Views:
                 "upcoming_label": _("Opens on {date}").format(date=opening),
                 "closed_label": _("Closed on {date}").format(date=deadline)}
 
+    def zone_of(self, milestone: Milestone) -> ZoneInfo:
+        """The time zone a milestone's times are meant in: its own, else the site's."""
+        return ZoneInfo(milestone.timezone) if milestone.timezone else self.config.tz
+
     def milestone(self, edition: Edition, milestone: Milestone, labels: dict[str, str]) -> dict[str, Any]:
         """One row of an edition's timeline."""
         label = labels.get(milestone.id) or self.lang._(KINDS[milestone.kind])
         when = milestone.when
-        return {"id": milestone.id, "kind": milestone.kind, "label": label, "when": self.when(when),
-                "datetime": "" if when.is_period else date_attr(when.start),
+        zone = self.zone_of(milestone)
+        return {"id": milestone.id, "kind": milestone.kind, "label": label, "when": self.lang.dates.when(when, zone),
+                "datetime": "" if when.is_period else date_attr(when.start, zone),
                 "place": self.places((milestone.place,)) if milestone.place else "",
                 "past": not when.open_end and when.last.last_day() < self.now.date(),
                 "calendar": milestone_calendar(self, edition, milestone, label)}
