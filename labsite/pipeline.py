@@ -181,10 +181,10 @@ def _warn_unrecorded(site: LoadedSite, state: Mapping[str, EventState]) -> None:
     changed = unrecorded(site.config.root, state)
     if changed:
         site.problems.warn(STATE_FILE, 0,
-                              f"{len(changed)} calendar event(s) are new or changed since the state was recorded "
-                              f"({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''})",
-                              f"Run 'python build.py' and commit {STATE_FILE}, so that every deploy publishes "
-                              "the same SEQUENCE and LAST-MODIFIED.")
+                           f"{len(changed)} calendar event(s) are new or changed since the state was recorded "
+                           f"({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''})",
+                           f"Run 'python build.py' and commit {STATE_FILE}, so that every deploy publishes "
+                           "the same SEQUENCE and LAST-MODIFIED.")
 
 
 def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
