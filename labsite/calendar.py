@@ -42,6 +42,8 @@ class Calendars:
 
     files: dict[str, bytes]
     state: dict[str, EventState]
+    #: The UIDs whose state differs from ``calendar_state.json`` as read: events new or changed since it was written.
+    changed: list[str]
 
 
 def timeline_entries(content: Content, config: SiteConfig, language: Language, now: dt.datetime) -> list[Entry]:
@@ -70,11 +72,12 @@ def build_calendars(content: Content, config: SiteConfig, languages: Mapping[str
                     now: dt.datetime, problems: Problems) -> Calendars:
     """Every feed in every language, with SEQUENCE and LAST-MODIFIED from ``calendar_state.json``."""
     by_lang = {code: timeline_entries(content, config, language, now) for code, language in languages.items()}
-    state = advance(load_state(config.root, problems), event_hashes(by_lang), now)
+    recorded = load_state(config.root, problems)
+    state = advance(recorded, event_hashes(by_lang), now)
     files: dict[str, bytes] = {}
     for code, entries in by_lang.items():
         files.update(language_feeds(code, languages[code], entries, state, config))
-    return Calendars(files, state)
+    return Calendars(files, state, sorted(uid for uid, entry in state.items() if recorded.get(uid) != entry))
 
 
 def event_hashes(by_lang: Mapping[str, list[Entry]]) -> dict[str, str]:

@@ -201,7 +201,7 @@ def milestone_calendar(views: Views, edition: Edition, milestone: Milestone, lab
         summary = summaries[event.part].format(label=label, edition=title)
         value = milestone.when.start if event.part != DEADLINE else milestone.when.last
         zone = views.zone_of(milestone)
-        when = views.lang.dates.date(value, zone) if event.part else views.lang.dates.when(milestone.when, zone)
+        when = views.lang.dates.date(value, zone) if event.part else views.when(milestone.when, zone)
         details = f"{title}\n{when}\n\n{page}"
         entries.append({"event": event, "uid": event.uid(host), "part": parts[event.part], "summary": summary,
                         "edition": title,

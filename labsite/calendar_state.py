@@ -84,12 +84,6 @@ def advance(state: Mapping[str, EventState], hashes: Mapping[str, str], now: dt.
     return result
 
 
-def unrecorded(root: Path, state: Mapping[str, EventState]) -> list[str]:
-    """The UIDs whose entry in ``state`` differs from the state file: events changed since the last build."""
-    recorded = load_state(root, Problems())
-    return sorted(uid for uid, entry in state.items() if recorded.get(uid) != entry)
-
-
 def dump_state(state: Mapping[str, EventState]) -> str:
     """The state file's text: sorted, one entry a line group, stable across builds."""
     data = {uid: state[uid].to_json() for uid in sorted(state)}

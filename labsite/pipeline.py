@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from jinja2 import Environment
 
 from .assets import Assets, load_assets
 from .calendar import build_calendars
-from .calendar_state import STATE_FILE, EventState, save_state, unrecorded
+from .calendar_state import STATE_FILE, save_state
 from .config import SiteConfig, load_config
 from .content import load_content
 from .feeds import news_feeds
@@ -176,9 +175,8 @@ def news_and_status(site: LoadedSite, options: Options) -> tuple[dict[str, bytes
     return files, report["next_change"]  # type: ignore[return-value]
 
 
-def _warn_unrecorded(site: LoadedSite, state: Mapping[str, EventState]) -> None:
+def _warn_unrecorded(site: LoadedSite, changed: list[str]) -> None:
     """In ``check``: a warning when calendar events changed but ``calendar_state.json`` does not record it yet."""
-    changed = unrecorded(site.config.root, state)
     if changed:
         site.problems.warn(STATE_FILE, 0,
                            f"{len(changed)} calendar event(s) are new or changed since the state was recorded "
@@ -201,7 +199,7 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     files.update(extra)
     if not write:
         site.problems.extend(check_output(files, site.config))
-        _warn_unrecorded(site, calendars.state)
+        _warn_unrecorded(site, calendars.changed)
         _fail_on(site.problems, options)
     if write:
         write_site(files, site.config.output_path)

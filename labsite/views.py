@@ -108,9 +108,9 @@ class Views:
         return TextView(text.lang, text.lang != self.lang.code, title, text.field("summary"),
                         to_html(text.body), rendered, text.path, is_stale(meta, text), meta.source_language)
 
-    def when(self, value: When | None) -> str:
-        """A date or period in words."""
-        return self.lang.dates.when(value) if value else ""
+    def when(self, value: When | None, tz: ZoneInfo | None = None) -> str:
+        """A date or period in words; times name their zone when ``tz`` is given."""
+        return self.lang.dates.when(value, tz) if value else ""
 
     def places(self, ids: tuple[str, ...]) -> str:
         """Place names joined in this language."""
@@ -168,7 +168,7 @@ class Views:
         label = labels.get(milestone.id) or self.lang._(KINDS[milestone.kind])
         when = milestone.when
         zone = self.zone_of(milestone)
-        return {"id": milestone.id, "kind": milestone.kind, "label": label, "when": self.lang.dates.when(when, zone),
+        return {"id": milestone.id, "kind": milestone.kind, "label": label, "when": self.when(when, zone),
                 "datetime": "" if when.is_period else date_attr(when.start, zone),
                 "place": self.places((milestone.place,)) if milestone.place else "",
                 "past": not when.open_end and when.last.last_day() < self.now.date(),
