@@ -1,19 +1,25 @@
 # Two commands do all the set-up on a fresh machine:
-#   make site   build the site into _site/ (creates .venv with the runtime dependencies)
+#   make site   build the site into _site/ (creates .venv with the locked runtime dependencies)
 #   make test   run every test (also installs Chromium, Java and the npm test tools when missing)
+# Python dependencies come only from the hashed lock files requirements.txt and
+# requirements-dev.txt; `make lock` remakes them from requirements.in and requirements-dev.in.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install -q --disable-pip-version-check --no-deps --require-hashes
+PIP_TOOLS := pip-tools==7.6.2
+LOCK_VENV := .venv-lock
+COMPILE := $(LOCK_VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-header --no-emit-index-url --no-emit-find-links --upgrade
 
-.PHONY: site test check serve clean
+.PHONY: site test check serve lock clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(PIP) -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
-	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) -r requirements.txt -r requirements-dev.txt
 	touch $@
 
 site: $(VENV)/.runtime
@@ -29,7 +35,15 @@ test: $(VENV)/.dev
 	bash scripts/install-test-tools.sh
 	$(PY) -m ruff check --quiet .
 	$(PY) -m mypy --no-error-summary
+	$(PY) build.py check --strict
 	$(PY) -m pytest -q
 
+# Upgrade every pinned dependency to its newest release within requirements*.in.
+# Review: `git diff requirements*.txt`, then `make test` shows every output change it brings.
+lock:
+	test -x $(LOCK_VENV)/bin/pip-compile || { $(PYTHON) -m venv $(LOCK_VENV) && $(LOCK_VENV)/bin/pip install -q $(PIP_TOOLS); }
+	$(COMPILE) -o requirements.txt requirements.in
+	$(COMPILE) -o requirements-dev.txt requirements-dev.in
+
 clean:
-	rm -rf _site $(VENV) tools/node_modules
+	rm -rf _site $(VENV) $(LOCK_VENV) tools/node_modules
