@@ -32,6 +32,8 @@ UI_SOURCE_LANGUAGE = "en"
 _PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|\{\w*(?:[:!][^{}]*)?\}")
 #: The folder holding the generator's own code (``labsite/``).
 GENERATOR_ROOT = Path(__file__).resolve().parent.parent
+#: The header line naming the Babel version, which would change every catalogue at each upgrade.
+_GENERATED_BY = re.compile(rb'^"Generated-By: [^"\n]*\\n"\n', re.MULTILINE)
 PO_HINT = "Open the catalogue in a .po editor (Poedit) or fix the quoting on that line."
 
 
@@ -85,19 +87,24 @@ def write_template(root: Path) -> tuple[Path, int, bool]:
             old = read_po(handle)
         if _same_messages(old, catalog):
             return path, len(catalog), False
-    _write(path, catalog)
-    return path, len(catalog), True
+    return path, len(catalog), _write(path, catalog)
 
 
-def _write(path: Path, catalog: Catalog) -> None:
+def _write(path: Path, catalog: Catalog) -> bool:
     """Write a catalogue as ``pybabel`` does, naming the files a string comes from but not the lines.
 
-    Line numbers would change the catalogues at every unrelated edit of a template or module.
+    Line numbers would change the catalogues at every unrelated edit of a template or module, and the
+    ``Generated-By`` header at every upgrade of Babel, so neither is written; a file whose bytes would
+    stay the same is not touched. Returns whether the file changed.
     """
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=76, include_previous=True, include_lineno=False)
+    data = _GENERATED_BY.sub(b"", buffer.getvalue())
+    if path.exists() and path.read_bytes() == data:
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(data)
+    return True
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,7 @@ class Update:
     lang: str
     path: Path
     created: bool
+    changed: bool
     added: int
     fuzzy: int
     obsolete: int
@@ -138,8 +146,8 @@ def update(root: Path, languages: tuple[str, ...], problems: Problems) -> list[U
         catalog.update(template, update_creation_date=False)
         fuzzy = sum(1 for m in catalog if m.id and m.fuzzy and not (m.id in before and before[m.id].fuzzy))
         added = sum(1 for m in catalog if m.id and m.id not in before and not m.fuzzy)
-        _write(path, catalog)
-        results.append(Update(lang, path, created, added, fuzzy, len(catalog.obsolete)))
+        changed = _write(path, catalog)
+        results.append(Update(lang, path, created, changed, added, fuzzy, len(catalog.obsolete)))
     return results
 
 

@@ -116,7 +116,7 @@ def run_update(root: Path, problems: Problems) -> str:
     lines = []
     for result in update(root, config.languages, problems):
         rel = result.path.relative_to(root).as_posix()
-        verb = "created" if result.created else "updated"
+        verb = "created" if result.created else "updated" if result.changed else "unchanged"
         lines.append(f"{rel}: {verb}; {result.added} new, {result.fuzzy} now fuzzy, {result.obsolete} obsolete")
     return "\n".join(lines)
 
