@@ -31,12 +31,15 @@ check: $(VENV)/.runtime
 serve: $(VENV)/.runtime
 	$(PY) build.py serve
 
+# The tests must leave the working tree as they found it (no state file, catalogue or lock rewritten).
 test: $(VENV)/.dev
+	$(PY) scripts/tree_state.py save $(VENV)/tree-before.json
 	bash scripts/install-test-tools.sh
 	$(PY) -m ruff check --quiet .
 	$(PY) -m mypy --no-error-summary
 	$(PY) build.py check --strict
 	$(PY) -m pytest -q
+	$(PY) scripts/tree_state.py compare $(VENV)/tree-before.json
 
 # Upgrade every pinned dependency to its newest release within requirements*.in.
 # Review: `git diff requirements*.txt`, then `make test` shows every output change it brings.

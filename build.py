@@ -25,9 +25,12 @@ COMMANDS = ("build", "check", "serve", "i18n")
 
 def parse_now(text: str | None, tz_name: str) -> dt.datetime:
     """The build's moment: --now, else SOURCE_DATE_EPOCH, else the clock."""
-    from zoneinfo import ZoneInfo
+    from labsite.timezones import ZoneInfoNotFoundError, zone
 
-    tz = ZoneInfo(tz_name)
+    try:
+        tz = zone(tz_name)
+    except ZoneInfoNotFoundError:
+        tz = zone("UTC")  # the build itself reports the unknown time zone, with its line
     if text:
         try:
             value = dt.datetime.fromisoformat(text)
@@ -41,6 +44,11 @@ def parse_now(text: str | None, tz_name: str) -> dt.datetime:
         except ValueError:
             raise SystemExit(f"error: SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
     return dt.datetime.now(tz)
+
+
+def in_ci() -> bool:
+    """Whether this runs in continuous integration (``CI`` set, as CI services and ``.ci/run`` do)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
 
 
 def site_timezone(root: Path) -> str:
@@ -82,7 +90,8 @@ def report(problems: list[Problem], out: TextIO = sys.stderr) -> None:
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
     """Build (or check) the site and print a summary."""
-    options = Options(parse_now(args.now, site_timezone(args.root)), args.drafts, args.strict)
+    options = Options(parse_now(args.now, site_timezone(args.root)), args.drafts, args.strict,
+                      record_state=not in_ci())
     try:
         result = build_site(args.root, options, write=write)
     except BuildFailed as failed:

@@ -10,11 +10,12 @@ from typing import Any
 
 from icalendar import Calendar, Event, Timezone, vText
 
-from .calendar_events import CalendarEvent, event_route, feed_route, in_feeds, today, zone
-from .calendar_state import EventState, advance, fingerprint, load_state
+from .calendar_events import CalendarEvent, event_route, feed_route, in_feeds, today
+from .calendar_state import EventState, advance, as_of, fingerprint, load_state
 from .config import SiteConfig
 from .model import Content, Edition
 from .problems import Problems
+from .timezones import zone
 from .views import Language, Views
 
 #: How often subscribers should fetch a feed again.
@@ -74,9 +75,10 @@ def build_calendars(content: Content, config: SiteConfig, languages: Mapping[str
     by_lang = {code: timeline_entries(content, config, language, now) for code, language in languages.items()}
     recorded = load_state(config.root, problems)
     state = advance(recorded, event_hashes(by_lang), now)
+    published = as_of(state, now)
     files: dict[str, bytes] = {}
     for code, entries in by_lang.items():
-        files.update(language_feeds(code, languages[code], entries, state, config))
+        files.update(language_feeds(code, languages[code], entries, published, config))
     return Calendars(files, state, sorted(uid for uid, entry in state.items() if recorded.get(uid) != entry))
 
 

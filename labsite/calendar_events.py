@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import importlib.resources
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode, urlsplit
-from zoneinfo import ZoneInfo
 
 from .dates import DAY, MINUTE, PartialDate
 from .model import Content, Edition, Milestone
 from .publish import is_published
+from .timezones import zone
 
 if TYPE_CHECKING:
     from .views import Views
@@ -52,19 +50,6 @@ class CalendarEvent:
         """The language-neutral facts, as text, for change detection."""
         return {"start": self.start.isoformat(), "end": self.end.isoformat() if self.end else "",
                 "tzid": self.tzid, "place": self.place, "kind": self.kind}
-
-
-@functools.cache
-def zone(key: str) -> ZoneInfo:
-    """A time zone from the ``tzdata`` package, so that old system data cannot shift a deadline.
-
-    (Asia/Almaty moved from UTC+6 to UTC+5 on 2024-03-01; systems with older data still say +6.)
-    """
-    try:
-        with importlib.resources.files("tzdata.zoneinfo").joinpath(*key.split("/")).open("rb") as data:
-            return ZoneInfo.from_file(data, key=key)
-    except (ModuleNotFoundError, FileNotFoundError, IsADirectoryError, ValueError):
-        return ZoneInfo(key)
 
 
 def is_precise(value: PartialDate) -> bool:

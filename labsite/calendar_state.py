@@ -69,19 +69,41 @@ def load_state(root: Path, problems: Problems) -> dict[str, EventState]:
 def advance(state: Mapping[str, EventState], hashes: Mapping[str, str], now: dt.datetime) -> dict[str, EventState]:
     """The state after publishing events with these hashes at ``now``; changed events get a higher sequence.
 
-    Entries of events no longer published are kept, so that an event that comes back continues its sequence.
+    A change is stamped with the build moment itself, never later, even when ``--now`` lies before the
+    last change: the higher ``SEQUENCE`` is what tells calendar clients to replace their copy. Entries of
+    events no longer published are kept, so that an event that comes back continues its sequence.
     """
-    moment = now.astimezone(dt.UTC).replace(microsecond=0)
+    moment = _utc_second(now)
     result = dict(state)
     for uid, digest in sorted(hashes.items()):
         old = state.get(uid)
         if old is None:
             result[uid] = EventState(digest, 0, moment)
         elif old.hash != digest:
-            # LAST-MODIFIED must grow even when the build's --now lies before the last change.
-            later = max(moment, old.last_modified + dt.timedelta(seconds=1))
-            result[uid] = EventState(digest, old.sequence + 1, later)
+            result[uid] = EventState(digest, old.sequence + 1, moment)
     return result
+
+
+def as_of(state: Mapping[str, EventState], now: dt.datetime) -> dict[str, EventState]:
+    """The state as a build at ``now`` may publish it: no ``LAST-MODIFIED`` (nor ``DTSTAMP``) after ``now``."""
+    moment = _utc_second(now)
+    return {uid: entry if entry.last_modified <= moment else EventState(entry.hash, entry.sequence, moment)
+            for uid, entry in state.items()}
+
+
+def _utc_second(now: dt.datetime) -> dt.datetime:
+    """``now`` in UTC, to the second, as iCalendar writes it."""
+    return now.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def line_of(root: Path, uid: str) -> int:
+    """The line of ``uid``'s entry in the state file, or 1 when it has none (a new event)."""
+    try:
+        lines = (root / STATE_FILE).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    key = json.dumps(uid, ensure_ascii=False) + ":"
+    return next((number for number, line in enumerate(lines, 1) if line.strip().startswith(key)), 1)
 
 
 def dump_state(state: Mapping[str, EventState]) -> str:

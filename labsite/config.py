@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
 from .problems import Problems, did_you_mean
+from .timezones import ZoneInfo, ZoneInfoNotFoundError, zone
 from .yamlsource import YamlError, YamlMap, line_of, parse_yaml
 
 CONFIG_FILE = "site_config.yaml"
@@ -54,7 +54,7 @@ class SiteConfig:
     @property
     def tz(self) -> ZoneInfo:
         """The site's time zone."""
-        return ZoneInfo(self.timezone)
+        return zone(self.timezone)
 
     @property
     def output_path(self) -> Path:
@@ -114,7 +114,7 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
                        "Write it like https://example.org: pages link from the root of the host, "
                        "so the site cannot live in a sub-folder.")
     try:
-        ZoneInfo(values.get("timezone", "Asia/Almaty"))
+        zone(values.get("timezone", "Asia/Almaty"))
     except (ZoneInfoNotFoundError, ValueError):
         problems.error(name, line_of(data, "timezone"), f"unknown time zone '{values['timezone']}'",
                        "Use a name from the tz database, such as Asia/Almaty.")

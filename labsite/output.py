@@ -13,6 +13,7 @@ def write_site(files: Mapping[str, bytes], target: Path) -> None:
     """Write ``files`` (relative path → bytes) as the folder ``target``, replacing it only when all are written."""
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
         for rel, data in sorted(files.items()):
@@ -42,3 +43,11 @@ def swap_in(staging: Path, target: Path) -> None:
         retired.rename(target)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def remove_leftovers(target: Path) -> None:
+    """Delete the temporary folders that an interrupted earlier build left beside ``target``."""
+    for pattern in (f".{target.name}.new-*", f".{target.name}.old-*"):
+        for leftover in target.parent.glob(pattern):
+            if leftover.is_dir() and not leftover.is_symlink():
+                shutil.rmtree(leftover, ignore_errors=True)

@@ -13,7 +13,7 @@ from jinja2 import Environment
 
 from .assets import Assets, load_assets
 from .calendar import build_calendars
-from .calendar_state import STATE_FILE, save_state
+from .calendar_state import STATE_FILE, line_of, save_state
 from .config import SiteConfig, load_config
 from .content import load_content
 from .feeds import news_feeds
@@ -39,6 +39,10 @@ class Options:
     now: dt.datetime
     drafts: bool = False
     strict: bool = False
+    #: Whether a build may record changed calendar events in ``calendar_state.json``. In CI it may not:
+    #: there a changed event that the committed state does not know is an error, so that every deploy
+    #: of a commit publishes the same SEQUENCE and LAST-MODIFIED.
+    record_state: bool = True
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,15 @@ def _warn_unrecorded(site: LoadedSite, changed: list[str]) -> None:
                            "the same SEQUENCE and LAST-MODIFIED.")
 
 
+def _refuse_unrecorded(site: LoadedSite, changed: list[str]) -> None:
+    """In CI: an error for calendar events that changed but that ``calendar_state.json`` does not record."""
+    site.problems.error(STATE_FILE, line_of(site.config.root, changed[0]),
+                        f"{len(changed)} calendar event(s) are new or changed but not recorded in {STATE_FILE} "
+                        f"({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''}); a build in CI does not record them",
+                        f"On your machine, run 'python build.py' (or 'make site') and commit {STATE_FILE} "
+                        "with the content change, so that subscribers' calendars see the change.")
+
+
 def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     """Load, render and (unless ``write`` is false) write the whole site; raise :class:`BuildFailed` on errors."""
     started = time.perf_counter()
@@ -200,6 +213,9 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     if not write:
         site.problems.extend(check_output(files, site.config))
         _warn_unrecorded(site, calendars.changed)
+        _fail_on(site.problems, options)
+    elif calendars.changed and not options.record_state:
+        _refuse_unrecorded(site, calendars.changed)
         _fail_on(site.problems, options)
     if write:
         write_site(files, site.config.output_path)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .fields import SLUG_HINT, Fields, is_slug
 from .i18n import N_
 from .model import Milestone
 from .problems import Problems
+from .timezones import ZoneInfoNotFoundError, zone
 from .yamlsource import line_of
 
 #: Each kind of milestone and its default label; N_ marks the labels for extraction, views translate them.
@@ -59,7 +59,7 @@ def read_schedule(value: Any, path: str, problems: Problems, places: set[str]) -
         timezone = fields.text("timezone")
         if timezone:
             try:
-                ZoneInfo(timezone)
+                zone(timezone)
             except (ZoneInfoNotFoundError, ValueError):
                 fields.error("timezone", f"unknown time zone '{timezone}'", "Use a name such as Europe/Berlin.")
                 timezone = ""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from .model import Edition, Milestone
+from .timezones import zone
 
 UPCOMING, OPEN, CLOSING_SOON, CLOSED = "upcoming", "open", "closing_soon", "closed"
 #: Written in the output root, so that a deploy can schedule the next rebuild.
@@ -32,7 +32,7 @@ class CallStatus:
 
 def call_window(milestone: Milestone, site_tz: str) -> tuple[dt.datetime, dt.datetime]:
     """When an open call opens and its deadline, as aware datetimes."""
-    tz = ZoneInfo(milestone.timezone or site_tz)
+    tz = zone(milestone.timezone or site_tz)
     end = milestone.when.end or milestone.when.start
     return milestone.when.start.start_moment(tz), end.end_moment(tz)
 

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from .config import SiteConfig
 from .dates import MINUTE, PartialDate
 from .model import Content, Edition
+from .timezones import zone
 from .views import Language
 
 SCHEMA = "https://schema.org"
@@ -29,9 +30,7 @@ def script_json(data: Any) -> Markup:
 def iso_date(value: PartialDate, config: SiteConfig, timezone: str = "") -> str:
     """An ISO 8601 date at the precision known: ``2025``, ``2025-09``, ``2025-09-30`` or a moment with offset."""
     if value.precision == MINUTE:
-        from zoneinfo import ZoneInfo
-
-        return value.start_moment(ZoneInfo(timezone or config.timezone)).isoformat(timespec="minutes")
+        return value.start_moment(zone(timezone or config.timezone)).isoformat(timespec="minutes")
     if value.day:
         return value.first_day().isoformat()
     if value.month:  # a part of a month ("early September") is known to the month

@@ -7,7 +7,6 @@ import functools
 import gettext
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from markupsafe import Markup
@@ -20,6 +19,7 @@ from .markup import to_html
 from .model import Content, Edition, Meta, Milestone, Person
 from .schedule import KINDS
 from .status import CallStatus, call_status
+from .timezones import ZoneInfo, zone
 from .translation import is_stale
 
 #: Marked with N_ for extraction; translated where shown.
@@ -161,7 +161,7 @@ class Views:
 
     def zone_of(self, milestone: Milestone) -> ZoneInfo:
         """The time zone a milestone's times are meant in: its own, else the site's."""
-        return ZoneInfo(milestone.timezone) if milestone.timezone else self.config.tz
+        return zone(milestone.timezone) if milestone.timezone else self.config.tz
 
     def milestone(self, edition: Edition, milestone: Milestone, labels: dict[str, str]) -> dict[str, Any]:
         """One row of an edition's timeline."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -26,8 +27,13 @@ def copy_site(name: str, target: Path) -> Path:
 
 
 def run_build(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``build.py`` as an editor would, on the project at ``root``."""
+    """Run ``build.py`` as an editor would, on the project at ``root``.
+
+    An editor's machine is not CI, so ``CI`` is left out of the environment unless ``env`` is given.
+    """
     command = [sys.executable, str(PROJECT / "build.py"), *args, "--root", str(root)]
+    if env is None:
+        env = {key: value for key, value in os.environ.items() if key != "CI"}
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
 
 

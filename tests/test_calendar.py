@@ -175,10 +175,16 @@ def test_a_moved_date_bumps_sequence_and_last_modified(built: Path) -> None:
 def test_a_changed_text_bumps_sequence_even_with_an_earlier_now(built: Path) -> None:
     uid = f"impact-lab-2025-participants@{HOST}"
     edit(built, "content/labs/impact-lab/2025.en.md", "title: Sample Edition 2025 (en)", "title: Renamed (en)")
-    build(built, now=NOW - dt.timedelta(days=30))
-    event = events_of((built / "_site/en/calendar/all.ics").read_bytes())[uid]
-    assert event.get("SEQUENCE").value == "1"
-    assert event.get("LAST-MODIFIED").value == "20250801T070001Z"
+    earlier = NOW - dt.timedelta(days=30)
+    build(built, now=earlier)
+    stamp = earlier.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    for lang in LANGS:
+        feed = (built / f"_site/{lang}/calendar/all.ics").read_bytes()
+        event = events_of(feed)[uid]
+        assert event.get("SEQUENCE").value == "1"
+        # Never stamped later than the build moment, not even to keep LAST-MODIFIED growing.
+        assert event.get("LAST-MODIFIED").value == event.get("DTSTAMP").value == stamp
+        assert all(e.get("DTSTAMP").value <= stamp for e in events_of(feed).values())
 
 
 def test_check_and_check_like_builds_leave_the_state_alone(sample_site: Path) -> None:
