@@ -21,6 +21,11 @@ from labsite.problems import BuildFailed, Problem
 
 HERE = Path(__file__).resolve().parent
 COMMANDS = ("build", "check", "serve", "i18n")
+I18N_ACTIONS = """actions:
+  extract   templates and code -> locales/messages.pot
+  update    merge messages.pot into each language's messages.po
+  status    what is missing, fuzzy or stale, per language (--format json for tools)
+  mark FILE record that a translated .md file matches its source text"""
 
 
 def parse_now(text: str | None, tz_name: str) -> dt.datetime:
@@ -61,8 +66,11 @@ def site_timezone(root: Path) -> str:
 
 def make_parser() -> argparse.ArgumentParser:
     """The command line's arguments."""
+    from labsite import __version__
+
     parser = argparse.ArgumentParser(prog="build.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"%(prog)s (labsite) {__version__}")
     shared = argparse.ArgumentParser(add_help=False)
     shared.add_argument("--root", type=Path, default=HERE, help="the project folder (default: beside build.py)")
     shared.add_argument("--now", metavar="YYYY-MM-DD[THH:MM]",
@@ -73,12 +81,14 @@ def make_parser() -> argparse.ArgumentParser:
     commands.add_parser("build", parents=[shared], help="build the site into output_dir (the default)")
     commands.add_parser("check", parents=[shared], help="load and validate everything without writing the site")
     serve = commands.add_parser("serve", parents=[shared], help="build, serve on 127.0.0.1 and rebuild on changes")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1 only)")
-    i18n = commands.add_parser("i18n", parents=[shared], help="translators' commands")
-    i18n.add_argument("action", choices=["extract", "update", "status", "mark"])
-    i18n.add_argument("paths", nargs="*", help="for 'mark': the translated .md files to mark as up to date")
-    i18n.add_argument("--format", choices=["text", "json"], default="text", help="for 'status'")
+    i18n = commands.add_parser("i18n", parents=[shared], help="translators' commands",
+                               description=I18N_ACTIONS, formatter_class=argparse.RawDescriptionHelpFormatter)
+    i18n.add_argument("action", nargs="?", choices=["extract", "update", "status", "mark"], metavar="ACTION",
+                      help="extract, update, status or mark (see above)")
+    i18n.add_argument("paths", nargs="*", metavar="FILE", help="for 'mark': the translated .md files to mark as up to date")
+    i18n.add_argument("--format", choices=["text", "json"], default="text", help="for 'status': text or json")
     return parser
 
 
@@ -115,6 +125,9 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
 
 def cmd_i18n(args: argparse.Namespace) -> int:
     """The translators' commands: extract, update, status, mark."""
+    if args.action is None:
+        print(f"error: 'i18n' needs an action.\n{I18N_ACTIONS}", file=sys.stderr)
+        return 2
     from labsite import i18n_status
     from labsite.problems import Problems
 
@@ -159,7 +172,7 @@ def result_target(root: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run one command."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0] not in COMMANDS + ("-h", "--help"):
+    if not argv or argv[0] not in COMMANDS + ("-h", "--help", "--version"):
         argv.insert(0, "build")
     parser = make_parser()
     args, extra = parser.parse_known_args(argv)

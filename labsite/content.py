@@ -14,7 +14,7 @@ from .links import check_links
 from .model import Article, Content, Edition, Faq, Lab, Meta, Page, Partner, Person, Place, Text
 from .problems import Problems, did_you_mean
 from .schedule import read_schedule
-from .yamlsource import YamlError, line_of, parse_yaml, split_front_matter
+from .yamlsource import FrontMatterFile, YamlError, line_of, parse_yaml, split_front_matter
 
 CONTENT_DIR = "content"
 COMMON = ("draft", "publish_date", "source_language")
@@ -70,7 +70,7 @@ def load_content(config: SiteConfig, problems: Problems) -> Content:
         labs=buckets["lab"], editions=buckets["edition"], people=buckets["person"], partners=buckets["partner"],
         articles=buckets["article"], pages=buckets["page"], faqs=buckets["faq"], places=places,
     )
-    check_links(content, config, problems)
+    check_links(content, problems, reader.broken)
     return content
 
 
@@ -166,6 +166,13 @@ class _Reader:
     def __init__(self, config: SiteConfig, problems: Problems, places: set[str]) -> None:
         self.config, self.problems, self.places = config, problems, places
         self.langs = config.languages
+        #: Items whose files could not be read, by kind: left out, and so are the errors of references to them.
+        self.broken: dict[str, set[str]] = defaultdict(set)
+
+    @staticmethod
+    def item_id(kind: str, source: Source) -> str:
+        """How other items refer to this one: ``lab/year`` for an edition, else its file name."""
+        return f"{source.folder.split('/')[1]}/{source.name}" if kind == "edition" else source.name
 
     def rel(self, path: Path) -> str:
         """A path relative to the project, for messages."""
@@ -179,15 +186,24 @@ class _Reader:
             any_text = self.rel(next(iter(source.texts.values())))
             self.problems.error(any_text, 0, f"no facts file for '{source.name}'",
                                 f"Create {Path(any_text).parent}/{source.name}.yaml beside it (see docs/content.md).")
+            self.broken[kind].add(self.item_id(kind, source))
             return None
+        found = len(self.problems)
         data = _parse(source.facts, facts_rel, self.problems) if source.facts else None
+        parsed = self.parse_texts(source)
+        if parsed is None or len(self.problems) > found:
+            # A file that cannot be parsed is the one mistake to report: every check of what it would
+            # have said (required fields, milestones, references to it) would only repeat it.
+            self.broken[kind].add(self.item_id(kind, source))
+            return None
         fields = Fields(data, facts_rel, self.problems, allowed + COMMON, required)
-        texts = self.read_texts(kind, source)
+        texts = self.read_texts(kind, parsed)
         meta = self.meta(fields, facts_rel or self.rel(next(iter(source.texts.values()))), texts)
         item = getattr(self, f"_{kind}")(source, fields, meta)
         if not texts:
             self.problems.error(facts_rel, 0, f"'{source.name}' has no text in any language",
                                 f"Add {source.name}.{self.config.source_language}.md beside it.")
+            self.broken[kind].add(self.item_id(kind, source))
             return None
         return item
 
@@ -200,23 +216,30 @@ class _Reader:
             source_language = self.config.source_language
         return Meta(path, fields.flag("draft"), fields.date("publish_date"), source_language, texts, fields.data)
 
-    def read_texts(self, kind: str, source: Source) -> dict[str, Text]:
-        """Read the ``.md`` files of an item, one per language."""
-        required, optional = TEXT_FIELDS[kind]
-        texts = {}
+    def parse_texts(self, source: Source) -> dict[str, tuple[str, FrontMatterFile]] | None:
+        """Split the ``.md`` files of an item into front matter and body; ``None`` when one cannot be read."""
+        parsed: dict[str, tuple[str, FrontMatterFile]] = {}
+        readable = True
         for lang, path in sorted(source.texts.items()):
             rel = self.rel(path)
             try:
-                parsed = split_front_matter(path.read_text(encoding="utf-8"))
+                parsed[lang] = rel, split_front_matter(path.read_text(encoding="utf-8"))
             except YamlError as exc:
                 self.problems.error(rel, exc.line, exc.message, "Check the lines between the two '---' lines.")
-                continue
+                readable = False
             except UnicodeDecodeError:
                 self.problems.error(rel, 0, "the file is not UTF-8 text", "Save it as UTF-8.")
-                continue
-            front = Fields(parsed.front, rel, self.problems, required + optional + ("source_hash",), required)
+                readable = False
+        return parsed if readable else None
+
+    def read_texts(self, kind: str, parsed: dict[str, tuple[str, FrontMatterFile]]) -> dict[str, Text]:
+        """Check the front matter of an item's texts, one per language."""
+        required, optional = TEXT_FIELDS[kind]
+        texts = {}
+        for lang, (rel, page) in parsed.items():
+            front = Fields(page.front, rel, self.problems, required + optional + ("source_hash",), required)
             source_hash = front.text("source_hash")
-            texts[lang] = Text(lang, rel, parsed.front, parsed.body, parsed.body_line, source_hash)
+            texts[lang] = Text(lang, rel, page.front, page.body, page.body_line, source_hash)
         return texts
 
     def slug(self, fields: Fields, default: str) -> str:
@@ -237,8 +260,10 @@ class _Reader:
         places = fields.ids("places")
         for place in places:
             if place not in self.places:
-                fields.error("places", f"unknown place '{place}'", "Add it to content/places.yaml or correct the id.")
-        schedule = read_schedule(fields.data.get("schedule"), meta.path, self.problems, self.places)
+                fields.error("places", f"unknown place '{place}'",
+                             f"{did_you_mean(place, self.places)} Or add the place to content/places.yaml.")
+        schedule = read_schedule(fields.data.get("schedule"), meta.path, self.problems, self.places,
+                                 fields.line("schedule"))
         return Edition(
             lab, source.name, meta, fields.when("date", "start", "end"), fields.choice("format", FORMATS, "in-person"),
             tuple(p for p in places if p in self.places), fields.ids("mentors"), fields.ids("partners"),

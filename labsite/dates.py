@@ -209,7 +209,7 @@ class DateFormatter:
             return self._interval("yMMMM", start, end, full_months=False)
         if same and start.precision == YEAR:
             return f"{start.year}–{end.year}"
-        return f"{self.date(start)} – {self.date(end)}"
+        return f"{self.date(start, tz)} – {self.date(end, tz)}"
 
     def _interval(self, skeleton: str, start: PartialDate, end: PartialDate, full_months: bool) -> str:
         """Format a period with the locale's own interval pattern."""

@@ -80,7 +80,7 @@ class Fields:
         value = self.text(key, default)
         options = list(options)
         if value not in options:
-            self.error(key, f"'{key}: {value}' is not allowed", "Use one of: " + ", ".join(options) + ".")
+            self.error(key, f"'{key}: {value}' is not allowed", did_you_mean(str(value), options, few=len(options)))
             return default
         return value
 

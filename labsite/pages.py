@@ -10,7 +10,7 @@ from typing import Any
 from .calendar_events import calendar_page
 from .markup import to_html
 from .model import Content, Faq, Meta
-from .views import Views
+from .views import Views, date_attr
 
 PLACES_FILE = "content/places.yaml"
 
@@ -109,7 +109,8 @@ def _article_card(views: Views, article: Any) -> dict[str, Any]:
     """A news article as listed."""
     edition = views.content.editions.get(article.edition)
     return {"id": article.id, "url": views.url(f"news/{article.id}/"), "text": views.text(article.meta),
-            "date": views.lang.dates.date(article.date), "datetime": str(article.date).split()[-1],
+            "date": views.lang.dates.date(article.date, views.config.tz),
+            "datetime": date_attr(article.date, views.config.tz),
             "edition": views.edition_card(edition) if edition else None, "draft": article.meta.draft}
 
 

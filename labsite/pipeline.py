@@ -16,6 +16,7 @@ from .calendar import build_calendars
 from .calendar_state import STATE_FILE, line_of, save_state
 from .config import SiteConfig, load_config
 from .content import load_content
+from .extraction import unextracted
 from .feeds import news_feeds
 from .head import STATUS_SCRIPT, head_context
 from .i18n import LOCALES_DIR, load_translations, make_environment
@@ -83,6 +84,9 @@ def load_site(root: Path, options: Options, unchanged: LoadedSite | None = None)
     """
     problems = Problems()
     config = load_config(root, problems)
+    if problems.errors:
+        # Content read with broken settings (no languages, no time zone) would only repeat their mistakes.
+        raise BuildFailed(problems)
     content = load_content(config, problems)
     if unchanged is not None and unchanged.config == config:
         languages, environments, assets = unchanged.languages, unchanged.environments, unchanged.assets
@@ -212,6 +216,7 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     files.update(extra)
     if not write:
         site.problems.extend(check_output(files, site.config))
+        site.problems.extend(unextracted(root))
         _warn_unrecorded(site, calendars.changed)
         _fail_on(site.problems, options)
     elif calendars.changed and not options.record_state:

@@ -62,10 +62,19 @@ class BuildFailed(Exception):
         super().__init__(f"{len(self.problems)} problem(s)")
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A hint naming the closest known word, or the list of known words."""
-    options = sorted(choices)
+#: Up to this many choices are listed in full in a hint.
+FEW = 8
+
+
+def did_you_mean(word: str, choices: Iterable[str], few: int = FEW) -> str:
+    """A hint for a word that names nothing: the closest known word, and the known words when they are few.
+
+    The one helper for every look-up of an id, field, language, template or milestone.
+    """
+    options = sorted(set(choices))
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if close:
-        return f"Did you mean '{close[0]}'?"
-    return "Known: " + ", ".join(options) + "." if options else ""
+    parts = [f"Did you mean '{close[0]}'?"] if close else []
+    if options and (len(options) <= few or not close):
+        shown = options if len(options) <= max(few, FEW) else [*options[:FEW], "…"]
+        parts.append("Known: " + ", ".join(shown) + ".")
+    return " ".join(parts)

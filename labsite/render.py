@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateError, TemplateNotFound, TemplateSyntaxError
 
-from .problems import Problems
+from .problems import Problems, did_you_mean
 from .views import own_name
 
 TEMPLATES_DIR = "templates"
@@ -33,17 +33,29 @@ def render_template(env: Environment, name: str, context: dict[str, Any], root: 
     try:
         return env.get_template(name).render(context)
     except TemplateNotFound as exc:
-        problems.error(f"{TEMPLATES_DIR}/{exc.name}", 0, "the template is missing",
-                       f"Restore {TEMPLATES_DIR}/{exc.name} (the generator needs one template per kind of page).")
+        path, line = _template_line(exc, root)
+        if path is None:
+            problems.error(f"{TEMPLATES_DIR}/{exc.name}", 0, "the template is missing",
+                           f"Restore {TEMPLATES_DIR}/{exc.name} (the generator needs one template per kind of page).")
+        else:
+            problems.error(path, line, f"the template '{exc.name}' is missing",
+                           did_you_mean(str(exc.name), env.list_templates(extensions=["html", "xml", "txt"])))
         return None
     except (TemplateError, TypeError, KeyError, AttributeError, ValueError) as exc:
-        templates = str((root / TEMPLATES_DIR).resolve())
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(templates)]
-        where = frames[-1] if frames else None
-        path = Path(where.filename).resolve().relative_to(root.resolve()).as_posix() if where else f"{TEMPLATES_DIR}/{name}"
-        problems.error(path, where.lineno if where and where.lineno else 0,
+        path, line = _template_line(exc, root)
+        problems.error(path or f"{TEMPLATES_DIR}/{name}", line,
                        f"the template failed while rendering: {exc}", "Check the variable names used on this line.")
         return None
+
+
+def _template_line(exc: BaseException, root: Path) -> tuple[str | None, int]:
+    """The template file and line where rendering failed, from the traceback; ``(None, 0)`` when none."""
+    templates = str((root / TEMPLATES_DIR).resolve())
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(templates)]
+    if not frames:
+        return None, 0
+    where = frames[-1]
+    return Path(where.filename).resolve().relative_to(root.resolve()).as_posix(), where.lineno or 0
 
 
 def language_links(languages: Iterable[str], current: str, route: str) -> list[dict[str, Any]]:

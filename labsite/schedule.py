@@ -7,7 +7,7 @@ from typing import Any
 from .fields import SLUG_HINT, Fields, is_slug
 from .i18n import N_
 from .model import Milestone
-from .problems import Problems
+from .problems import Problems, did_you_mean
 from .timezones import ZoneInfoNotFoundError, zone
 from .yamlsource import line_of
 
@@ -26,13 +26,14 @@ KINDS: dict[str, str] = {
 FIELDS = ("id", "kind", "date", "start", "end", "place", "timezone")
 
 
-def read_schedule(value: Any, path: str, problems: Problems, places: set[str]) -> tuple[Milestone, ...]:
-    """Read a ``schedule:`` list of milestones."""
+def read_schedule(value: Any, path: str, problems: Problems, places: set[str], line: int = 1) -> tuple[Milestone, ...]:
+    """Read a ``schedule:`` list of milestones; ``line`` is where the ``schedule:`` field is."""
     if value is None:
         return ()
     if not isinstance(value, list):
-        problems.error(path, line_of(value, default=1),
-                       "'schedule' must be a list of milestones, each starting with '- id:'")
+        problems.error(path, line_of(value, default=line),
+                       "'schedule' must be a list of milestones, each starting with '- id:'",
+                       "Write each milestone on its own lines under 'schedule:', e.g. '  - id: open-call'.")
         return ()
     milestones: list[Milestone] = []
     seen: set[str] = set()
@@ -46,15 +47,18 @@ def read_schedule(value: Any, path: str, problems: Problems, places: set[str]) -
             fields.error("id", f"two milestones have the id '{milestone_id}'", "Give each milestone its own id.")
         seen.add(milestone_id)
         kind = fields.choice("kind", KINDS, "event") if "kind" in fields.data else "event"
+        found = len(problems)
         when = fields.when()
+        dates_read = len(problems) == found
         if when is None and not ({"date", "start"} & set(fields.data)):
             problems.error(path, line, f"milestone '{milestone_id}' has no date",
                            "Add 'date: …', or 'start: …' and 'end: …'.")
-        if kind == "open_call" and when is not None and (when.end is None or when.open_end):
+        if kind == "open_call" and dates_read and when is not None and (when.end is None or when.open_end):
             fields.error("start", "an open call needs a 'start' and an 'end' (its deadline)")
         place = fields.text("place")
         if place and place not in places:
-            fields.error("place", f"unknown place '{place}'", "Add it to content/places.yaml or correct the id.")
+            fields.error("place", f"unknown place '{place}'",
+                         f"{did_you_mean(place, places)} Or add the place to content/places.yaml.")
             place = ""
         timezone = fields.text("timezone")
         if timezone:

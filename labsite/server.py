@@ -84,10 +84,7 @@ def failure_text(problems: Iterable[Problem]) -> tuple[str, str]:
     errors = [p for p in listed if p.is_error]
     if not errors:
         return f"{len(listed)} warning(s) in --strict mode.", "\n".join(map(str, listed))
-    text = "\n".join(map(str, errors))
-    if len(listed) > len(errors):
-        text += f"\n\n(and {len(listed) - len(errors)} warning(s): 'python build.py check' lists them)"
-    return f"{len(errors)} error(s).", text
+    return f"{len(errors)} error(s).", "\n".join(map(str, listed))
 
 
 def error_page(problems: Iterable[Problem], last_good: str = "") -> bytes:
@@ -143,9 +140,10 @@ class Preview:
             traceback.print_exc()
             self.problems = [Problem("(generator)", 0, f"internal error: {exc!r}", "See the terminal for details.")]
             return True
-        warnings = len(build.site.problems.warnings)
-        if self.build is None or warnings != len(self.build.site.problems.warnings):
-            self._say(f"{warnings} warning(s): 'python build.py check' lists them.")
+        warnings = ordered(build.site.problems.warnings)
+        if self.build is None or warnings != ordered(self.build.site.problems.warnings):
+            listed = "".join(f"{problem}\n" for problem in warnings)
+            self._say(f"{listed}{len(warnings)} warning(s)." if warnings else "No warnings.")
         self.build, self.problems = build, []
         if self.write:
             self.writer.submit(self._write, build)

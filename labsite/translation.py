@@ -115,8 +115,15 @@ def translation_states(content: Content, languages: tuple[str, ...]) -> list[Tra
 def translation_problems(states: list[TranslationState]) -> list[Problem]:
     """Warnings for stale and missing translations (errors under ``--strict``)."""
     problems = Problems()
+    present = {(item.source, item.path) for item in states if item.state != MISSING}
     for item in states:
-        if item.state == STALE:
+        if item.state == MISSING and item.path != item.source and (item.source, item.source) not in present:
+            # Without its source text there is nothing to translate from: name a text that exists.
+            existing = sorted(path for source, path in present if source == item.source)
+            problems.warn(item.path, 0, f"missing translation; the source text {item.source} is missing too",
+                          f"Add {item.source} first, or translate {existing[0]} into {item.path}." if existing else
+                          f"Add {item.source} first.")
+        elif item.state == STALE:
             problems.warn(item.path, 0, f"stale translation: {item.source} has changed since it was translated",
                           f"Update the text, then run 'python build.py i18n mark {item.path}'.")
         elif item.state == MISSING and item.path == item.source:
