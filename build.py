@@ -5,6 +5,7 @@
   python build.py check           load and validate everything; write nothing
   python build.py serve           preview with live reload
   python build.py i18n …          translators' commands (extract, update, status, mark)
+  python build.py server-config nginx   print the web server configuration of the built site
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from labsite.pipeline import BuildResult, Options, build_site
 from labsite.problems import BuildFailed, Problem
 
 HERE = Path(__file__).resolve().parent
-COMMANDS = ("build", "check", "serve", "i18n")
+COMMANDS = ("build", "check", "serve", "i18n", "server-config")
 
 
 def parse_now(text: str | None, tz_name: str) -> dt.datetime:
@@ -71,6 +72,14 @@ def make_parser() -> argparse.ArgumentParser:
     i18n.add_argument("action", choices=["extract", "update", "status", "mark"])
     i18n.add_argument("paths", nargs="*", help="for 'mark': the translated .md files to mark as up to date")
     i18n.add_argument("--format", choices=["text", "json"], default="text", help="for 'status'")
+    server = commands.add_parser("server-config", help="print a web server configuration for the built site")
+    server.add_argument("server", choices=["nginx"], help="the web server")
+    server.add_argument("--listen", default="80", metavar="[ADDRESS:]PORT",
+                        help="where the server listens (default: 80; e.g. 127.0.0.1:8080)")
+    server.add_argument("--root", type=Path, metavar="DIR",
+                        help="the built site the server serves (default: the project's output_dir)")
+    server.add_argument("--project", type=Path, default=HERE, metavar="DIR",
+                        help="the project folder whose site_config.yaml is read (default: beside build.py)")
     return parser
 
 
@@ -140,6 +149,25 @@ def cmd_i18n(args: argparse.Namespace) -> int:
     return 1 if problems.errors else 0
 
 
+def cmd_server_config(args: argparse.Namespace) -> int:
+    """Print the web server configuration for the built site."""
+    from labsite.config import load_config
+    from labsite.nginx import ConfigError, nginx_config
+    from labsite.problems import Problems
+
+    problems = Problems()
+    config = load_config(args.project, problems)
+    if problems.errors:
+        report(problems)
+        return 1
+    try:
+        print(nginx_config(config, args.listen, args.root or config.output_path), end="")
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Preview with live reload until interrupted."""
     from labsite.server import serve
@@ -171,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_build(args, write=args.command == "build")
     if args.command == "i18n":
         return cmd_i18n(args)
+    if args.command == "server-config":
+        return cmd_server_config(args)
     return cmd_serve(args)
 
 
