@@ -16,6 +16,7 @@ from .calendar import build_calendars
 from .calendar_state import STATE_FILE, save_state
 from .config import SiteConfig, load_config
 from .content import load_content
+from .cspcheck import csp_problems
 from .feeds import news_feeds
 from .head import STATUS_SCRIPT, head_context
 from .i18n import LOCALES_DIR, load_translations, make_environment
@@ -202,6 +203,7 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     files.update(extra)
     if not write:
         site.problems.extend(check_output(files, site.config))
+        site.problems.extend(csp_problems(files))
         _warn_unrecorded(site, calendars.changed)
         _fail_on(site.problems, options)
     compressed: dict[str, tuple[int, int, int]] = {}

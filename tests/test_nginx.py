@@ -253,3 +253,29 @@ def test_listen_takes_what_nginx_takes(listen: str) -> None:
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and f"\n        listen {listen};\n" in result.stdout
     assert f'root "{PROJECT / "_site"}";' in result.stdout  # the project's output folder by default
+
+
+# --- check: nothing in a page that the policy would refuse -------------------------------------------------------
+
+def test_check_reports_inline_code_the_policy_would_block(sample_site: Path) -> None:
+    about = sample_site / "content" / "pages" / "about.en.md"
+    about.write_text(about.read_text(encoding="utf-8") + '\n<p style="color: red">Red</p>\n\n<script>alert(1)</script>\n',
+                     encoding="utf-8")
+    result = run_build(sample_site, "check", "--now", NOW)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(r"^en/about/index\.html:\d+: error: a style= attribute on <p>: the site's "
+                     r"Content-Security-Policy blocks it$", result.stderr, re.M), result.stderr
+    assert re.search(r"^en/about/index\.html:\d+: error: an inline <script>", result.stderr, re.M)
+
+
+def test_only_code_that_would_run_inline_is_reported() -> None:
+    from labsite.cspcheck import inline_code
+
+    page = b"""<html><head><script type="application/ld+json">{"@type": "Thing"}</script>
+<script type="application/json" id="texts">{}</script>
+<script src="/static/status.js" defer></script>
+<script type="module">import "/x.js";</script>
+<style>p { color: red }</style></head>
+<body><a href="javascript:void(0)" onclick="go()">x</a><p data-style="x" class="s">ok</p></body></html>"""
+    assert inline_code(page) == [(4, "an inline <script>"), (5, "a <style> element"),
+                                 (6, "the event handler onclick= on <a>"), (6, "a javascript: address on <a>")]
