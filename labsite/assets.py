@@ -9,6 +9,8 @@ from pathlib import Path, PurePosixPath
 STATIC_DIR = "static"
 #: Files whose names get a content hash; others keep their names (robots, icons linked by name).
 FINGERPRINTED = (".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".woff2")
+#: Hex digits of the content hash in a fingerprinted name (``style.0123456789.css``).
+DIGEST_LENGTH = 10
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ def load_assets(root: Path) -> Assets:
         data = path.read_bytes()
         out = PurePosixPath(STATIC_DIR, name)
         if out.suffix in FINGERPRINTED:
-            digest = hashlib.sha256(data).hexdigest()[:10]
+            digest = hashlib.sha256(data).hexdigest()[:DIGEST_LENGTH]
             out = out.with_name(f"{out.stem}.{digest}{out.suffix}")
         files[out.as_posix()] = data
         urls[name] = f"/{out.as_posix()}"

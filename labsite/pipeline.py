@@ -16,6 +16,7 @@ from .calendar import build_calendars
 from .calendar_state import STATE_FILE, line_of, save_state
 from .config import SiteConfig, load_config
 from .content import load_content
+from .cspcheck import csp_problems
 from .extraction import unextracted
 from .feeds import news_feeds
 from .head import STATUS_SCRIPT, head_context
@@ -24,6 +25,7 @@ from .linkcheck import check_output
 from .model import Content
 from .output import write_site
 from .pages import OutputPage, site_pages
+from .precompress import compression_totals, with_compressed
 from .problems import BuildFailed, Problems
 from .publish import select_published
 from .render import TEMPLATES_DIR, check_templates, language_links, render_template
@@ -69,6 +71,8 @@ class BuildResult:
     counts: Counter[str] = field(default_factory=Counter)
     #: When an open call next changes state (ISO 8601), so that a deploy can rebuild then.
     next_change: str | None = None
+    #: Per encoding, from the write step: files precompressed, their bytes, the bytes of the compressed copies.
+    compressed: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
     def feed_counts(self) -> tuple[int, int]:
         """How many iCal files (feeds and single events) and Atom news feeds the build produced."""
@@ -216,14 +220,18 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     files.update(extra)
     if not write:
         site.problems.extend(check_output(files, site.config))
+        site.problems.extend(csp_problems(files))
         site.problems.extend(unextracted(root))
         _warn_unrecorded(site, calendars.changed)
         _fail_on(site.problems, options)
     elif calendars.changed and not options.record_state:
         _refuse_unrecorded(site, calendars.changed)
         _fail_on(site.problems, options)
+    compressed: dict[str, tuple[int, int, int]] = {}
     if write:
-        write_site(files, site.config.output_path)
+        written = with_compressed(files)
+        write_site(written, site.config.output_path)
         save_state(site.config.root, calendars.state)
+        compressed = compression_totals(written)
     counts = Counter(page.lang for page in pages)
-    return BuildResult(files, pages, site.problems, time.perf_counter() - started, counts, next_change)
+    return BuildResult(files, pages, site.problems, time.perf_counter() - started, counts, next_change, compressed)

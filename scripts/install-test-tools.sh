@@ -3,6 +3,7 @@
 #   - Chromium from Debian (never `playwright install`: it downloads a browser and fails here)
 #   - a Java runtime for the Nu HTML checker (vnu.jar)
 #   - the npm packages pinned in tools/package-lock.json (vnu-jar, axe-core)
+#   - nginx with Debian's brotli_static module, for the tests of the generated server configuration
 # Idempotent; prints nothing when everything is already in place.
 # Python packages are not handled here: pip install -r requirements-dev.txt
 set -euo pipefail
@@ -41,7 +42,22 @@ if ! command -v java >/dev/null 2>&1; then
     apt_install default-jre-headless
 fi
 
-# 3. npm packages, reinstalled when node_modules is missing or older than the lock.
+# 3. nginx and its brotli_static module, to serve the built site with the configuration
+#    that `build.py server-config nginx` prints. The tests start their own nginx on 127.0.0.1
+#    with that configuration; the system service that Debian's package would start is kept
+#    from starting (a policy-rc.d that refuses, present only during the install).
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ] \
+    || [ ! -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]; then
+    policy=/usr/sbin/policy-rc.d
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee "$policy" >/dev/null
+        "${sudo[@]}" chmod 755 "$policy"
+        trap '"${sudo[@]}" rm -f "$policy"' EXIT
+    fi
+    apt_install nginx libnginx-mod-http-brotli-static
+fi
+
+# 4. npm packages, reinstalled when node_modules is missing or older than the lock.
 if ! command -v npm >/dev/null 2>&1; then
     apt_install nodejs npm
 fi

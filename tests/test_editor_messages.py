@@ -157,7 +157,7 @@ def test_an_article_with_a_time_has_a_full_machine_readable_moment(sample_site: 
 def test_version_and_help_for_every_option(sample_site: Path) -> None:
     version = run_build(sample_site, "--version")
     assert version.returncode == 0 and re.fullmatch(r"build\.py \(labsite\) \d+\.\d+\.\d+\n", version.stdout)
-    for command in ("build", "check", "serve", "i18n"):
+    for command in ("build", "check", "serve", "i18n", "server-config"):
         shown = run_build(sample_site, command, "--help")
         assert shown.returncode == 0
         # Each option is a block from its '  --name' line to the next: its help must say something.

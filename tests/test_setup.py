@@ -45,6 +45,11 @@ def tree(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def normalized(name: str) -> str:
+    """A package name as the package index compares them (PEP 503): ``ruamel.yaml`` is ``ruamel-yaml``."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
 def pins(lock: str) -> dict[str, tuple[str, int]]:
     """Per package of a lock file: its pinned version and how many hashes follow the pin."""
     found: dict[str, tuple[str, int]] = {}
@@ -52,7 +57,7 @@ def pins(lock: str) -> dict[str, tuple[str, int]]:
     for line in (PROJECT / lock).read_text(encoding="utf-8").splitlines():
         pinned = _PIN.match(line)
         if pinned:
-            current = pinned.group(1).lower().replace("_", "-")
+            current = normalized(pinned.group(1))
             found[current] = (pinned.group(2), 0)
         elif line.strip().startswith("--hash=sha256:") and current:
             version, count = found[current]
@@ -68,7 +73,7 @@ def direct_dependencies(source: str) -> set[str]:
     for line in (PROJECT / source).read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if line and not line.startswith("-"):
-            names.add(re.split(r"[<>=!~\[; ]", line, maxsplit=1)[0].lower().replace("_", "-"))
+            names.add(normalized(re.split(r"[<>=!~\[; ]", line, maxsplit=1)[0]))
     return names
 
 
@@ -92,7 +97,7 @@ def test_the_environment_holds_exactly_the_locked_versions() -> None:
     if sys.prefix == sys.base_prefix:
         pytest.fail("the tests run outside the project's virtual environment: run them with 'make test'")
     expected = {**pins("requirements-dev.txt"), **pins("requirements.txt")}
-    installed = {dist.metadata["Name"].lower().replace("_", "-"): dist.version for dist in metadata.distributions()}
+    installed = {normalized(dist.metadata["Name"]): dist.version for dist in metadata.distributions()}
     wrong = {name: (version, installed.get(name)) for name, (version, _) in expected.items()
              if installed.get(name) != version}
     assert wrong == {}
