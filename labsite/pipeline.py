@@ -13,7 +13,7 @@ from jinja2 import Environment
 
 from .assets import Assets, load_assets
 from .calendar import build_calendars
-from .calendar_state import STATE_FILE, save_state
+from .calendar_state import STATE_FILE, EventState, save_state
 from .config import SiteConfig, load_config
 from .content import load_content
 from .feeds import news_feeds
@@ -21,8 +21,9 @@ from .head import STATUS_SCRIPT, head_context
 from .i18n import LOCALES_DIR, load_translations, make_environment
 from .linkcheck import check_output
 from .model import Content
-from .output import write_site
+from .output import reason, write_site
 from .pages import OutputPage, site_pages
+from .paths import check_links
 from .problems import BuildFailed, Problems
 from .publish import select_published
 from .render import TEMPLATES_DIR, check_templates, language_links, render_template
@@ -79,6 +80,7 @@ def load_site(root: Path, options: Options, unchanged: LoadedSite | None = None)
     """
     problems = Problems()
     config = load_config(root, problems)
+    check_links(root, problems)
     content = load_content(config, problems)
     if unchanged is not None and unchanged.config == config:
         languages, environments, assets = unchanged.languages, unchanged.environments, unchanged.assets
@@ -185,6 +187,18 @@ def _warn_unrecorded(site: LoadedSite, changed: list[str]) -> None:
                            "the same SEQUENCE and LAST-MODIFIED.")
 
 
+class StateNotSaved(Exception):
+    """The site was written, but ``calendar_state.json`` could not be."""
+
+
+def _record(root: Path, state: dict[str, EventState]) -> None:
+    """Save the calendar state right after the new site is in place."""
+    try:
+        save_state(root, state)
+    except OSError as exc:
+        raise StateNotSaved(f"the new site was written, but {STATE_FILE} could not be: {reason(exc)}") from exc
+
+
 def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     """Load, render and (unless ``write`` is false) write the whole site; raise :class:`BuildFailed` on errors."""
     started = time.perf_counter()
@@ -202,7 +216,7 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
         _warn_unrecorded(site, calendars.changed)
         _fail_on(site.problems, options)
     if write:
-        write_site(files, site.config.output_path)
-        save_state(site.config.root, calendars.state)
+        write_site(files, site.config.output_path, site.config.root,
+                   then=lambda: _record(site.config.root, calendars.state))
     counts = Counter(page.lang for page in pages)
     return BuildResult(files, pages, site.problems, time.perf_counter() - started, counts, next_change)
