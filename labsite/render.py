@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, TemplateError, TemplateNotFound, TemplateSyntaxError
+from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError
 
 from .problems import Problems
 from .views import own_name
@@ -36,14 +36,26 @@ def render_template(env: Environment, name: str, context: dict[str, Any], root: 
         problems.error(f"{TEMPLATES_DIR}/{exc.name}", 0, "the template is missing",
                        f"Restore {TEMPLATES_DIR}/{exc.name} (the generator needs one template per kind of page).")
         return None
-    except (TemplateError, TypeError, KeyError, AttributeError, ValueError) as exc:
-        templates = str((root / TEMPLATES_DIR).resolve())
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(templates)]
-        where = frames[-1] if frames else None
-        path = Path(where.filename).resolve().relative_to(root.resolve()).as_posix() if where else f"{TEMPLATES_DIR}/{name}"
-        problems.error(path, where.lineno if where and where.lineno else 0,
-                       f"the template failed while rendering: {exc}", "Check the variable names used on this line.")
+    except RecursionError as exc:
+        where, line = _template_line(exc, root, name)
+        problems.error(where, line, "the template includes or calls itself without end",
+                       "Remove the {% include %}, {% extends %} or macro call that leads back to this template.")
         return None
+    except Exception as exc:  # any failure of a template is reported at its line
+        where, line = _template_line(exc, root, name)
+        problems.error(where, line, f"the template failed while rendering: {type(exc).__name__}: {exc}",
+                       "Check the expressions and variable names used on this line.")
+        return None
+
+
+def _template_line(exc: BaseException, root: Path, name: str) -> tuple[str, int]:
+    """The template file and line where ``exc`` was raised, for its message."""
+    templates = str((root / TEMPLATES_DIR).resolve())
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(templates)]
+    where = frames[-1] if frames else None
+    if where is None:
+        return f"{TEMPLATES_DIR}/{name}", 0
+    return Path(where.filename).resolve().relative_to(root.resolve()).as_posix(), where.lineno or 0
 
 
 def language_links(languages: Iterable[str], current: str, route: str) -> list[dict[str, Any]]:
