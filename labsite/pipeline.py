@@ -171,7 +171,8 @@ def render_pages(site: LoadedSite, pages: list[OutputPage], options: Options) ->
 def news_and_status(site: LoadedSite, options: Options) -> tuple[dict[str, bytes], str | None]:
     """The news feeds and ``status.json``, with the next moment an open call changes state."""
     files = news_feeds(site.content, site.config, site.languages, options.now)
-    report = status_report(list(site.content.editions.values()), options.now, site.config.timezone,
+    published = [edition for edition in site.content.editions.values() if not edition.meta.draft]
+    report = status_report(published, options.now, site.config.timezone,
                            site.config.closing_soon_days)
     files[STATUS_FILE] = status_json(report)
     return files, report["next_change"]  # type: ignore[return-value]
