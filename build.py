@@ -19,7 +19,7 @@ from typing import TextIO
 
 from labsite.dates import FIRST_YEAR, LAST_YEAR
 from labsite.output import reason
-from labsite.pipeline import Options, StateNotSaved, build_site
+from labsite.pipeline import Options, StateNotSaved, WriteFailed, build_site
 from labsite.problems import BuildFailed, Problem
 
 HERE = Path(__file__).resolve().parent
@@ -102,8 +102,8 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     except StateNotSaved as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except OSError as exc:
-        print(f"error: the site could not be written to {result_target(args.root)}: {reason(exc)}.\n\n"
+    except WriteFailed as exc:
+        print(f"error: the site could not be written to {result_target(args.root)}: {exc}.\n\n"
               "Failed. The previously built site is unchanged.", file=sys.stderr)
         return 1
     report(result.problems)

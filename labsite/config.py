@@ -48,6 +48,8 @@ class SiteConfig:
     output_dir: str = "_site"
     closing_soon_days: int = 14
     date_locales: dict[str, str] = field(default_factory=dict)
+    #: False when the settings file could not be read at all, so that every setting is a default.
+    complete: bool = True
 
     @property
     def tz(self) -> ZoneInfo:
@@ -74,18 +76,18 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
     name = CONFIG_FILE
     if not path.exists():
         problems.error(name, 0, "the site settings file is missing", f"Create {name} in {root}.")
-        return SiteConfig(root)
+        return SiteConfig(root, complete=False)
     text = read_source(root, path, problems)
     if text is None:
-        return SiteConfig(root)
+        return SiteConfig(root, complete=False)
     try:
         data = parse_yaml(text)
     except YamlError as exc:
         problems.error(name, exc.line, exc.message, exc.hint or "Check the indentation and the colons.")
-        return SiteConfig(root)
+        return SiteConfig(root, complete=False)
     if not isinstance(data, YamlMap):
         problems.error(name, 1, "the settings must be 'field: value' lines")
-        return SiteConfig(root)
+        return SiteConfig(root, complete=False)
     for key in data:
         if key not in FIELDS:
             problems.error(name, line_of(data, key), f"unknown setting '{key}'", did_you_mean(key, FIELDS))

@@ -186,8 +186,11 @@ class _Reader:
             self.problems.error(any_text, 0, f"no facts file for '{source.name}'",
                                 f"Create {Path(any_text).parent}/{source.name}.yaml beside it (see docs/content.md).")
             return None
+        known = len(self.problems)
         data = _parse(source.facts, self.config.root, self.problems) if source.facts else None
-        fields = Fields(data, facts_rel, self.problems, allowed + COMMON, required)
+        # A file that cannot be read has no missing fields to report: they would only repeat its problem.
+        unread = len(self.problems) > known
+        fields = Fields(data, facts_rel, self.problems, allowed + COMMON, () if unread else required)
         texts = self.read_texts(kind, source)
         meta = self.meta(fields, facts_rel or self.rel(next(iter(source.texts.values()))), texts)
         item = getattr(self, f"_{kind}")(source, fields, meta)

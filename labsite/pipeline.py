@@ -80,6 +80,8 @@ def load_site(root: Path, options: Options, unchanged: LoadedSite | None = None)
     """
     problems = Problems()
     config = load_config(root, problems)
+    if problems.errors:  # with wrong settings (languages, say) every other file would be judged wrongly
+        raise BuildFailed(problems)
     check_links(root, problems)
     content = load_content(config, problems)
     if unchanged is not None and unchanged.config == config:
@@ -188,6 +190,10 @@ def _warn_unrecorded(site: LoadedSite, changed: list[str]) -> None:
                            "the same SEQUENCE and LAST-MODIFIED.")
 
 
+class WriteFailed(Exception):
+    """The new site could not be written (disk full, permission denied…); the previous one is unchanged."""
+
+
 class StateNotSaved(Exception):
     """The site was written, but ``calendar_state.json`` could not be."""
 
@@ -217,7 +223,10 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
         _warn_unrecorded(site, calendars.changed)
         _fail_on(site.problems, options)
     if write:
-        write_site(files, site.config.output_path, site.config.root,
-                   then=lambda: _record(site.config.root, calendars.state))
+        try:
+            write_site(files, site.config.output_path, site.config.root,
+                       then=lambda: _record(site.config.root, calendars.state))
+        except OSError as exc:
+            raise WriteFailed(reason(exc)) from exc
     counts = Counter(page.lang for page in pages)
     return BuildResult(files, pages, site.problems, time.perf_counter() - started, counts, next_change)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ def check_templates(env: Environment, root: Path, problems: Problems) -> bool:
     for name in env.list_templates(extensions=["html", "xml", "txt"]):
         try:
             env.get_template(name)
+        except TemplateNotFound:
+            continue  # a link leading out of the project, reported by paths.check_links
         except TemplateSyntaxError as exc:
             problems.error(f"{TEMPLATES_DIR}/{name}", exc.lineno or 0, f"template syntax error: {exc.message}",
                            "Check the {% … %} and {{ … }} tags around this line.")
@@ -49,13 +52,16 @@ def render_template(env: Environment, name: str, context: dict[str, Any], root: 
 
 
 def _template_line(exc: BaseException, root: Path, name: str) -> tuple[str, int]:
-    """The template file and line where ``exc`` was raised, for its message."""
+    """The template file and line where ``exc`` was raised; for endless recursion, the line that repeats most."""
     templates = str((root / TEMPLATES_DIR).resolve())
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(templates)]
-    where = frames[-1] if frames else None
-    if where is None:
+    found = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(templates)]
+    if isinstance(exc, RecursionError):  # the include or call that leads back, which repeats the most
+        found = [f for f in found if "include" in (f.line or "") or "call" in (f.line or "")] or found
+    frames = [(f.filename, f.lineno or 0) for f in found]
+    if not frames:
         return f"{TEMPLATES_DIR}/{name}", 0
-    return Path(where.filename).resolve().relative_to(root.resolve()).as_posix(), where.lineno or 0
+    filename, line = Counter(frames).most_common(1)[0][0] if isinstance(exc, RecursionError) else frames[-1]
+    return Path(filename).resolve().relative_to(root.resolve()).as_posix(), line
 
 
 def language_links(languages: Iterable[str], current: str, route: str) -> list[dict[str, Any]]:

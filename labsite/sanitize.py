@@ -35,7 +35,15 @@ def clean(html: str) -> str:
     """``html`` with every tag, attribute and address not on the allow-list removed."""
     attributes = {tag: set(COMMON_ATTRIBUTES) | ATTRIBUTES.get(tag, set()) for tag in TAGS}
     return nh3.clean(html, tags=set(TAGS), clean_content_tags=set(DROPPED_WITH_CONTENT), attributes=attributes,
-                     url_schemes=set(SCHEMES), link_rel=None, filter_style_properties={"text-align"})
+                     attribute_filter=_address_filter, url_schemes=set(SCHEMES), link_rel=None,
+                     filter_style_properties={"text-align"})
+
+
+def _address_filter(tag: str, name: str, value: str) -> str | None:
+    """Drop an address whose scheme is not allowed, as a browser reads it: ``java\tscript:`` is ``javascript:``."""
+    if name in URL_ATTRIBUTES and scheme_of(value) and scheme_of(value) not in SCHEMES:
+        return None
+    return value
 
 
 def scheme_of(url: str) -> str:
@@ -68,7 +76,8 @@ class _Finder(HTMLParser):
             if name not in allowed:
                 self.dropped.append(Dropped(f"the attribute '{name}' of <{tag}> is removed", name))
             elif name in URL_ATTRIBUTES and value and scheme_of(value) and scheme_of(value) not in SCHEMES:
-                shown = value if len(value) <= 40 else value[:39] + "…"
+                shown = " ".join(value.split())
+                shown = shown if len(shown) <= 40 else shown[:39] + "…"
                 self.dropped.append(Dropped(f"the address '{shown}' is removed: only http, https, mailto and tel "
                                             "addresses and addresses on this site are kept", value))
 

@@ -50,7 +50,8 @@ def read_schedule(value: Any, path: str, problems: Problems, places: set[str]) -
         if when is None and not ({"date", "start"} & set(fields.data)):
             problems.error(path, line, f"milestone '{milestone_id}' has no date",
                            "Add 'date: …', or 'start: …' and 'end: …'.")
-        if kind == "open_call" and when is not None and (when.end is None or when.open_end):
+        # An end that is there but wrong has its own message.
+        if kind == "open_call" and when is not None and ((when.end is None and "end" not in fields.data) or when.open_end):
             fields.error("start", "an open call needs a 'start' and an 'end' (its deadline)")
         place = fields.text("place")
         if place and place not in places:

@@ -46,8 +46,8 @@ def check_markdown(text: str, path: str, first_line: int, problems: Problems, wh
 
 def _find(lines: list[str], needle: str, start: int) -> int:
     """The first line at or after ``start`` (else anywhere) that holds ``needle``, ignoring case; -1 if none."""
-    needle = needle.lower()
+    needle = "".join(needle.lower().split())
     for index in [*range(start, len(lines)), *range(0, start)]:
-        if needle in lines[index].lower():
+        if needle in "".join(lines[index].lower().split()):
             return index
     return -1

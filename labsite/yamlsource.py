@@ -121,7 +121,7 @@ class _Converter:
             return result
         if isinstance(node, yaml.SequenceNode):
             lines = [item.start_mark.line + 1 + self.offset for item in node.value]
-            items = YamlList(self.convert(item, at, depth + 1) for item, at in zip(node.value, lines, strict=True))
+            items = YamlList(self.convert(item, line, depth + 1) for item in node.value)
             items.line, items.lines = line, lines
             return items
         return self.scalar(node, line)
