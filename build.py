@@ -14,10 +14,13 @@ import argparse
 import datetime as dt
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import TextIO
 
-from labsite.pipeline import BuildResult, Options, build_site
+from labsite.dates import FIRST_YEAR, LAST_YEAR
+from labsite.output import reason
+from labsite.pipeline import BuildResult, Options, StateNotSaved, WriteFailed, build_site
 from labsite.problems import BuildFailed, Problem
 
 HERE = Path(__file__).resolve().parent
@@ -42,14 +45,18 @@ def parse_now(text: str | None, tz_name: str) -> dt.datetime:
             value = dt.datetime.fromisoformat(text)
         except ValueError:
             raise SystemExit(f"error: --now {text!r} is not YYYY-MM-DD or YYYY-MM-DDTHH:MM") from None
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
+        moment, source = value if value.tzinfo else value.replace(tzinfo=tz), f"--now {text}"
+    elif os.environ.get("SOURCE_DATE_EPOCH"):
+        epoch = os.environ["SOURCE_DATE_EPOCH"]
         try:
-            return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
-        except ValueError:
+            moment, source = dt.datetime.fromtimestamp(int(epoch), dt.UTC), f"SOURCE_DATE_EPOCH={epoch}"
+        except (ValueError, OverflowError, OSError):
             raise SystemExit(f"error: SOURCE_DATE_EPOCH={epoch!r} is not a whole number of seconds") from None
-    return dt.datetime.now(tz)
+    else:
+        moment, source = dt.datetime.now(tz), "the clock"
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise SystemExit(f"error: {source} is outside the years {FIRST_YEAR} to {LAST_YEAR} the site can show")
+    return moment
 
 
 def in_ci() -> bool:
@@ -101,10 +108,10 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def report(problems: list[Problem], out: TextIO = sys.stderr) -> None:
+def report(problems: list[Problem], out: TextIO | None = None) -> None:
     """Print problems, errors first."""
     for problem in sorted(problems, key=lambda p: (not p.is_error, p.path, p.line)):
-        print(problem, file=out)
+        print(problem, file=out or sys.stderr)
 
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
@@ -119,6 +126,13 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         kind = f"{errors} error(s)" if errors else f"{len(failed.problems)} warning(s) in --strict mode"
         tail = "" if not write else " The previously built site is unchanged."
         print(f"\nFailed: {kind}.{tail}", file=sys.stderr)
+        return 1
+    except StateNotSaved as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except WriteFailed as exc:
+        print(f"error: the site could not be written to {result_target(args.root)}: {exc}.\n\n"
+              "Failed. The previously built site is unchanged.", file=sys.stderr)
         return 1
     report(result.problems)
     per_lang = ", ".join(f"{lang} {count}" for lang, count in result.counts.items())
@@ -194,6 +208,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Preview with live reload until interrupted."""
     from labsite.server import serve
 
+    if not 1 <= args.port <= 65535:
+        print(f"error: --port {args.port} is not a port number: use one from 1 to 65535, such as 8000", file=sys.stderr)
+        return 1
     tz_name = site_timezone(args.root)
     return serve(args.root, lambda: Options(parse_now(args.now, tz_name), args.drafts, args.strict), args.host, args.port)
 
@@ -207,7 +224,42 @@ def result_target(root: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command."""
+    """Run one command; every failure ends in a message and an exit status, never in a traceback."""
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        print("\nInterrupted. The output folder holds the previous site or the new one, never a mix.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        raise
+    except SystemExit as exc:  # a usage error with its message (argparse, --now)
+        if isinstance(exc.code, str):
+            print(exc.code, file=sys.stderr)
+            return 1
+        return exc.code if isinstance(exc.code, int) else 0
+    except MemoryError:
+        print("error: the build ran out of memory; look for a very large or repetitive file in content/",
+              file=sys.stderr)
+        return 1
+    except RecursionError:
+        print("error: the input is nested too deeply for the generator; look for the file changed last",
+              file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"error: {reason(exc)}{where}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: say where in one line rather than hide every other message behind a traceback
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        source = Path(frame.filename)
+        source = source.relative_to(HERE) if source.is_relative_to(HERE) else Path(source.name)
+        print(f"error: internal error in the generator at {source.as_posix()}:{frame.lineno} "
+              f"({type(exc).__name__}: {exc}); please report it with the file you changed last", file=sys.stderr)
+        return 1
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Parse the arguments and run the command."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] not in COMMANDS + ("-h", "--help", "--version"):
         argv.insert(0, "build")

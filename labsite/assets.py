@@ -6,6 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from .paths import readable
+
 STATIC_DIR = "static"
 #: Files whose names get a content hash; others keep their names (robots, icons linked by name).
 FINGERPRINTED = (".css", ".js", ".svg", ".png", ".jpg", ".jpeg", ".webp", ".woff2")
@@ -31,8 +33,8 @@ def load_assets(root: Path) -> Assets:
     files: dict[str, bytes] = {}
     urls: dict[str, str] = {}
     for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if not path.is_file() or path.name.startswith("."):
-            continue
+        if path.name.startswith(".") or not readable(root, path):
+            continue  # links leading out of the project are reported by paths.check_links
         name = path.relative_to(folder).as_posix()
         data = path.read_bytes()
         out = PurePosixPath(STATIC_DIR, name)

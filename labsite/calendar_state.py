@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .paths import read_source
 from .problems import Problems
 
 STATE_FILE = "calendar_state.json"
@@ -48,9 +49,12 @@ def load_state(root: Path, problems: Problems) -> dict[str, EventState]:
     if not path.exists():
         return {}
     hint = f"Restore {STATE_FILE} from git; deleting it restarts every SEQUENCE at 0."
+    text = read_source(root, path, problems)
+    if text is None:
+        return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
         problems.error(STATE_FILE, getattr(exc, "lineno", 0), f"the calendar state cannot be read: {exc}", hint)
         return {}
     state: dict[str, EventState] = {}

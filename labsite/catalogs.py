@@ -17,6 +17,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileError, read_po, write_po
 
+from .paths import may_read
 from .problems import Problems
 
 LOCALES_DIR = "locales"
@@ -181,6 +182,8 @@ def read_catalog(root: Path, lang: str, problems: Problems) -> CatalogReport:
     if not path.exists():
         problems.warn(rel, 0, f"no catalogue for '{lang}': the interface is shown in English",
                       "Run 'python build.py i18n update' to create it.")
+        return CatalogReport(lang, rel, None, ())
+    if not may_read(root, path, problems):
         return CatalogReport(lang, rel, None, ())
     data = path.read_bytes()
     if not _check_syntax(data, rel, problems):

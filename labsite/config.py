@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
+from .paths import output_problem, read_source
 from .problems import Problems, did_you_mean
 from .timezones import ZoneInfo, ZoneInfoNotFoundError, zone
 from .yamlsource import YamlError, YamlMap, line_of, parse_yaml
@@ -30,10 +32,6 @@ FIELDS = {
 }
 
 
-#: Files and folders of the project that a build must never replace with its output.
-PROJECT_FILES = frozenset({"content", "templates", "locales", "static", "labsite", "tests", "docs", "scripts", "tools",
-                           ".git", ".ci", ".venv", "build.py", "site_config.yaml", "calendar_state.json", "README.md"})
-
 
 @dataclass(frozen=True)
 class SiteConfig:
@@ -50,6 +48,8 @@ class SiteConfig:
     output_dir: str = "_site"
     closing_soon_days: int = 14
     date_locales: dict[str, str] = field(default_factory=dict)
+    #: False when the settings file could not be read at all, so that every setting is a default.
+    complete: bool = True
 
     @property
     def tz(self) -> ZoneInfo:
@@ -58,8 +58,8 @@ class SiteConfig:
 
     @property
     def output_path(self) -> Path:
-        """The output folder, absolute."""
-        return (self.root / self.output_dir).resolve()
+        """The output folder, absolute (links in it are not followed: the writer refuses them)."""
+        return Path(os.path.abspath(self.root / self.output_dir))
 
     def chain(self, lang: str) -> tuple[str, ...]:
         """The languages to try for text in ``lang``, the language itself first."""
@@ -76,18 +76,18 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
     name = CONFIG_FILE
     if not path.exists():
         problems.error(name, 0, "the site settings file is missing", f"Create {name} in {root}.")
-        return SiteConfig(root)
+        return SiteConfig(root, complete=False)
+    text = read_source(root, path, problems)
+    if text is None:
+        return SiteConfig(root, complete=False)
     try:
-        data = parse_yaml(path.read_text(encoding="utf-8"))
+        data = parse_yaml(text)
     except YamlError as exc:
-        problems.error(name, exc.line, exc.message, "Check the indentation and the colons.")
-        return SiteConfig(root)
-    except UnicodeDecodeError:
-        problems.error(name, 0, "the file is not UTF-8 text", "Save it as UTF-8.")
-        return SiteConfig(root)
+        problems.error(name, exc.line, exc.message, exc.hint or "Check the indentation and the colons.")
+        return SiteConfig(root, complete=False)
     if not isinstance(data, YamlMap):
         problems.error(name, 1, "the settings must be 'field: value' lines")
-        return SiteConfig(root)
+        return SiteConfig(root, complete=False)
     for key in data:
         if key not in FIELDS:
             problems.error(name, line_of(data, key), f"unknown setting '{key}'", did_you_mean(key, FIELDS))
@@ -120,16 +120,9 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
                        "Use a name from the tz database, such as Asia/Almaty.")
         values.pop("timezone")
     output = str(values.get("output_dir", "_site"))
-    parts = Path(output).parts
-    if ".." in parts or Path(output).is_absolute() or not parts:
-        problems.error(name, line_of(data, "output_dir"), f"output_dir '{output}' must be a folder inside the project",
-                       "Use a plain folder name such as _site.")
-        values.pop("output_dir", None)
-    elif parts[0] in PROJECT_FILES:
-        # Every build replaces the output folder as a whole: pointing it at sources would delete them.
-        problems.error(name, line_of(data, "output_dir"),
-                       f"output_dir '{output}' is part of the project's own files and would be replaced by the build",
-                       "Use a folder of its own, such as _site.")
+    message, hint = output_problem(root, output)
+    if message:
+        problems.error(name, line_of(data, "output_dir"), message, hint)
         values.pop("output_dir", None)
     days = data.get("closing_soon_days", 14)
     if not isinstance(days, int) or isinstance(days, bool) or days < 0:

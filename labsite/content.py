@@ -9,11 +9,13 @@ from typing import Any
 
 from .config import SiteConfig
 from .faq import parse_faq
-from .fields import SLUG_HINT, Fields, is_slug
+from .fields import SLUG_HINT, Fields, is_slug, shown
 from .links import check_links
 from .model import Article, Content, Edition, Faq, Lab, Meta, Page, Partner, Person, Place, Text
+from .paths import read_source, readable
 from .problems import Problems, did_you_mean
 from .schedule import read_schedule
+from .textcheck import check_markdown
 from .yamlsource import FrontMatterFile, YamlError, line_of, parse_yaml, split_front_matter
 
 CONTENT_DIR = "content"
@@ -84,6 +86,8 @@ def discover(folder: Path, root: Path, languages: tuple[str, ...], problems: Pro
         rel = path.relative_to(root).as_posix()
         if path.is_dir() or any(part.startswith((".", "_")) for part in path.relative_to(folder).parts):
             continue
+        if not readable(root, path):
+            continue  # a link leading out of the project: reported by paths.check_links
         sub = path.parent.relative_to(folder).as_posix()
         sub = "" if sub == "." else sub
         if sub == "" and path.name == "places.yaml":
@@ -106,7 +110,7 @@ def discover(folder: Path, root: Path, languages: tuple[str, ...], problems: Pro
                                f"{did_you_mean(lang, languages)} The site's languages are {', '.join(languages)}.")
                 continue
         if not is_slug(name):
-            problems.error(rel, 0, f"'{name}' cannot be used as a page address", SLUG_HINT + " Rename the file.")
+            problems.error(rel, 0, f"'{shown(name)}' cannot be used as a page address", SLUG_HINT + " Rename the file.")
             continue
         source = sources.setdefault((sub, name), Source(sub, name))
         if lang:
@@ -132,7 +136,7 @@ def read_places(path: Path, root: Path, config: SiteConfig, problems: Problems) 
     if not path.exists():
         return {}
     rel = path.relative_to(root).as_posix()
-    data = _parse(path, rel, problems)
+    data = _parse(path, root, problems)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -141,7 +145,7 @@ def read_places(path: Path, root: Path, config: SiteConfig, problems: Problems) 
     places = {}
     for place_id, raw in data.items():
         if not is_slug(place_id):
-            problems.error(rel, line_of(data, place_id), f"'{place_id}' is not an id", SLUG_HINT)
+            problems.error(rel, line_of(data, place_id), f"'{shown(place_id)}' is not an id", SLUG_HINT)
             continue
         fields = Fields(raw, rel, problems, ("name", "country", "country_code"), ("name",))
         places[place_id] = Place(place_id, fields.localized("name", config.languages),
@@ -149,14 +153,16 @@ def read_places(path: Path, root: Path, config: SiteConfig, problems: Problems) 
     return places
 
 
-def _parse(path: Path, rel: str, problems: Problems) -> Any:
+def _parse(path: Path, root: Path, problems: Problems) -> Any:
     """Parse a YAML file, recording a located problem when it is malformed."""
+    text = read_source(root, path, problems)
+    if text is None:
+        return None
     try:
-        return parse_yaml(path.read_text(encoding="utf-8"))
+        return parse_yaml(text)
     except YamlError as exc:
-        problems.error(rel, exc.line, exc.message, "Check the indentation, colons and quotes around this line.")
-    except UnicodeDecodeError:
-        problems.error(rel, 0, "the file is not UTF-8 text", "Save it as UTF-8.")
+        problems.error(path.relative_to(root).as_posix(), exc.line, exc.message,
+                       exc.hint or "Check the indentation, colons and quotes around this line.")
     return None
 
 
@@ -189,7 +195,7 @@ class _Reader:
             self.broken[kind].add(self.item_id(kind, source))
             return None
         found = len(self.problems)
-        data = _parse(source.facts, facts_rel, self.problems) if source.facts else None
+        data = _parse(source.facts, self.config.root, self.problems) if source.facts else None
         parsed = self.parse_texts(source)
         if parsed is None or len(self.problems) > found:
             # A file that cannot be parsed is the one mistake to report: every check of what it would
@@ -222,22 +228,27 @@ class _Reader:
         readable = True
         for lang, path in sorted(source.texts.items()):
             rel = self.rel(path)
-            try:
-                parsed[lang] = rel, split_front_matter(path.read_text(encoding="utf-8"))
-            except YamlError as exc:
-                self.problems.error(rel, exc.line, exc.message, "Check the lines between the two '---' lines.")
+            raw = read_source(self.config.root, path, self.problems)
+            if raw is None:
                 readable = False
-            except UnicodeDecodeError:
-                self.problems.error(rel, 0, "the file is not UTF-8 text", "Save it as UTF-8.")
+                continue
+            try:
+                parsed[lang] = rel, split_front_matter(raw)
+            except YamlError as exc:
+                self.problems.error(rel, exc.line, exc.message, exc.hint or "Check the lines between the two '---' lines.")
                 readable = False
         return parsed if readable else None
 
     def read_texts(self, kind: str, parsed: dict[str, tuple[str, FrontMatterFile]]) -> dict[str, Text]:
-        """Check the front matter of an item's texts, one per language."""
+        """Check the front matter and Markdown of an item's texts, one per language."""
         required, optional = TEXT_FIELDS[kind]
         texts = {}
         for lang, (rel, page) in parsed.items():
             front = Fields(page.front, rel, self.problems, required + optional + ("source_hash",), required)
+            check_markdown(page.body, rel, page.body_line, self.problems)
+            for name in optional:
+                if isinstance(page.front.get(name), str):
+                    check_markdown(page.front[name], rel, front.line(name), self.problems, whole=False)
             source_hash = front.text("source_hash")
             texts[lang] = Text(lang, rel, page.front, page.body, page.body_line, source_hash)
         return texts
@@ -246,7 +257,7 @@ class _Reader:
         """The item's address name: its file name unless ``slug`` says otherwise."""
         slug = fields.text("slug", default)
         if not is_slug(slug):
-            fields.error("slug", f"'{slug}' cannot be used as a page address", SLUG_HINT)
+            fields.error("slug", f"'{shown(slug)}' cannot be used as a page address", SLUG_HINT)
             return default
         return slug
 
@@ -256,7 +267,7 @@ class _Reader:
     def _edition(self, source: Source, fields: Fields, meta: Meta) -> Edition:
         lab = source.folder.split("/")[1]
         if not is_slug(lab):
-            self.problems.error(meta.path, 0, f"the folder name '{lab}' cannot be used as an address", SLUG_HINT)
+            self.problems.error(meta.path, 0, f"the folder name '{shown(lab)}' cannot be used as an address", SLUG_HINT)
         places = fields.ids("places")
         for place in places:
             if place not in self.places:

@@ -14,6 +14,8 @@ from babel.dates import format_date, format_skeleton, format_time, get_timezone_
 
 YEAR, MONTH, PART, DAY, MINUTE = "year", "month", "part", "day", "minute"
 PARTS = ("early", "mid", "late")
+#: The years a date may have: beyond them, calendars and time zones stop working.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 #: The days of a month each vague part covers: early 1–10, mid 11–20, late 21–end.
 _PART_DAYS = {"early": (1, 10), "mid": (11, 20), "late": (21, 31)}
 
@@ -102,6 +104,8 @@ def parse_date(value: object) -> PartialDate:
             "early 2024-09 (or mid, late) or 2024"
         )
     year = int(match["year"])
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DateError(f"'{text}' is out of range: write a year from {FIRST_YEAR} to {LAST_YEAR}")
     month = int(match["month"] or 0)
     day = int(match["day"] or 0)
     part = match["part"] or ""

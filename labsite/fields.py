@@ -9,16 +9,25 @@ from typing import Any
 from .dates import DateError, PartialDate, When, check_order, parse_date
 from .model import Localized
 from .problems import Problems, did_you_mean
-from .yamlsource import YamlMap, line_of
+from .yamlsource import YamlMap, line_of, text_of
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL = re.compile(r"^(https?://[^\s/]+[^\s]*|mailto:[^\s@]+@[^\s@]+)$")
-SLUG_HINT = "Use lowercase Latin letters, digits and single hyphens, e.g. impact-lab-2024."
+#: The longest file or address name: longer ones break on some disks and are hard to share.
+MAX_SLUG = 100
+SLUG_HINT = (f"Use lowercase Latin letters, digits and single hyphens, at most {MAX_SLUG} characters, "
+             "e.g. impact-lab-2024.")
 
 
 def is_slug(value: object) -> bool:
     """Whether ``value`` can be used as a file or URL name."""
-    return isinstance(value, str) and bool(SLUG.match(value))
+    return isinstance(value, str) and len(value) <= MAX_SLUG and bool(SLUG.match(value))
+
+
+def shown(value: object, width: int = 40) -> str:
+    """A value short enough to quote in a message."""
+    text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 class Fields:
@@ -54,10 +63,11 @@ class Fields:
         value = self.data.get(key)
         if value is None:
             return default
-        if isinstance(value, (dict, list)):
+        text = text_of(self.data, key)
+        if text is None:
             self.error(key, f"'{key}' must be text, not a list or a block")
             return default
-        return str(value).strip() if not isinstance(value, str) else value
+        return text if isinstance(value, str) else text.strip()
 
     def integer(self, key: str, default: int = 0) -> int:
         """A whole number."""
@@ -97,7 +107,7 @@ class Fields:
         if self.data.get(key) in (None, ""):
             return None
         try:
-            return parse_date(self.data[key])
+            return parse_date(text_of(self.data, key) or self.data[key])
         except DateError as exc:
             self.error(key, str(exc))
             return None
@@ -139,7 +149,7 @@ class Fields:
         for index, item in enumerate(items):
             if not is_slug(item) and not (isinstance(item, str) and all(is_slug(p) for p in item.split("/"))):
                 line = line_of(value, index, self.line(key))
-                self.problems.error(self.path, line, f"'{item}' in '{key}' is not an id", SLUG_HINT)
+                self.problems.error(self.path, line, f"'{shown(item)}' in '{key}' is not an id", SLUG_HINT)
                 continue
             if item in result:
                 self.problems.error(self.path, line_of(value, index, self.line(key)), f"'{item}' is listed twice in '{key}'")

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
 
 from .catalogs import DOMAIN, LOCALES_DIR, CatalogReport, complete, po_path, read_catalog
+from .paths import link_problem
 from .problems import Problems
 
 __all__ = ["DOMAIN", "LOCALES_DIR", "N_", "load_translations", "make_environment", "po_path"]
@@ -57,10 +59,24 @@ def compile_catalog(catalog: Catalog) -> gettext.NullTranslations:
         return gettext.NullTranslations()
 
 
+class TemplateLoader(FileSystemLoader):
+    """Loads templates from the templates folder, never through a link that leads out of the project."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.folder = folder
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        """The template's text, unless it is a link leading out of the project."""
+        if link_problem(self.folder.parent, self.folder / template):
+            raise TemplateNotFound(template)
+        return super().get_source(environment, template)
+
+
 def make_environment(templates: Path, translations: gettext.NullTranslations) -> Environment:
     """A Jinja environment that renders templates in one language."""
     env = Environment(
-        loader=FileSystemLoader(templates),
+        loader=TemplateLoader(templates),
         autoescape=select_autoescape(["html", "xml"]),
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],

@@ -1,4 +1,4 @@
-"""Markdown to HTML, cached by text so that unchanged text is converted once."""
+"""Markdown to HTML, cached by text so that unchanged text is converted once; raw HTML is cleaned."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import functools
 
 import markdown
 from markupsafe import Markup
+
+from .sanitize import clean
 
 _EXTENSIONS = ["extra", "sane_lists"]
 
@@ -17,13 +19,23 @@ def _converter() -> markdown.Markdown:
 
 
 @functools.lru_cache(maxsize=8192)
-def to_html(text: str) -> Markup:
-    """Convert Markdown to safe HTML."""
-    if not text.strip():
-        return Markup("")
+def convert(text: str) -> str:
+    """Markdown to HTML as written, raw HTML and all: only for checking what :func:`to_html` removes."""
     converter = _converter()
     converter.reset()
-    return Markup(converter.convert(text))
+    return converter.convert(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def to_html(text: str) -> Markup:
+    """Convert Markdown to HTML that is safe to show: tags, attributes and addresses off the allow-list are removed."""
+    if not text.strip():
+        return Markup("")
+    try:
+        html = convert(text)
+    except RecursionError:  # reported with its line when the text was read (textcheck)
+        return Markup("")
+    return Markup(clean(html))
 
 
 def to_plain(text: str) -> str:

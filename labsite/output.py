@@ -2,15 +2,48 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import shutil
+import signal
 import tempfile
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
+
+from .paths import output_problem
+
+#: Plain words for the errors a disk gives.
+REASONS = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+           errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+           errno.EFBIG: "a file is larger than this system allows", errno.EROFS: "the disk is read-only"}
 
 
-def write_site(files: Mapping[str, bytes], target: Path) -> None:
-    """Write ``files`` (relative path → bytes) as the folder ``target``, replacing it only when all are written."""
+class UnsafeOutput(OSError):
+    """The output folder is not one the build may replace (it changed since the settings were checked)."""
+
+
+def reason(exc: OSError) -> str:
+    """Why writing failed, in plain words."""
+    if isinstance(exc, UnsafeOutput):
+        return str(exc)
+    return REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = None,
+               then: Callable[[], object] | None = None) -> None:
+    """Write ``files`` (relative path → bytes) as the folder ``target``, replacing it only when all are written.
+
+    With ``root``, the folder is checked again just before writing: it must still be one the build may replace.
+    ``then`` runs right after the swap, with Ctrl+C held, so that the two cannot be separated by an interrupt.
+    """
+    if root is not None:
+        relative = os.path.relpath(target, root.resolve())
+        message, _ = output_problem(root, relative)
+        if message:
+            raise UnsafeOutput(message)
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(target)
@@ -19,13 +52,17 @@ def write_site(files: Mapping[str, bytes], target: Path) -> None:
         for rel, data in sorted(files.items()):
             path = staging / rel
             if staging not in path.resolve().parents:
-                raise ValueError(f"refusing to write outside the output folder: {rel}")
+                raise UnsafeOutput(f"refusing to write outside the output folder: {rel}")
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
         os.chmod(staging, 0o755)
-        swap_in(staging, target)
+        with deferred_interrupt():
+            swap_in(staging, target)
+            if then is not None:
+                then()
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        with deferred_interrupt():
+            shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
@@ -51,3 +88,19 @@ def remove_leftovers(target: Path) -> None:
         for leftover in target.parent.glob(pattern):
             if leftover.is_dir() and not leftover.is_symlink():
                 shutil.rmtree(leftover, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def deferred_interrupt() -> Iterator[None]:
+    """Hold Ctrl+C until the block is done, so that an interrupted build leaves no half-swapped folders behind."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[Any] = []
+    previous = signal.signal(signal.SIGINT, lambda *args: received.append(args))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt

@@ -13,7 +13,7 @@ from jinja2 import Environment
 
 from .assets import Assets, load_assets
 from .calendar import build_calendars
-from .calendar_state import STATE_FILE, line_of, save_state
+from .calendar_state import STATE_FILE, EventState, line_of, save_state
 from .config import SiteConfig, load_config
 from .content import load_content
 from .cspcheck import csp_problems
@@ -23,8 +23,9 @@ from .head import STATUS_SCRIPT, head_context
 from .i18n import LOCALES_DIR, load_translations, make_environment
 from .linkcheck import check_output
 from .model import Content
-from .output import write_site
+from .output import reason, write_site
 from .pages import OutputPage, site_pages
+from .paths import check_links
 from .precompress import compression_totals, with_compressed
 from .problems import BuildFailed, Problems
 from .publish import select_published
@@ -88,9 +89,9 @@ def load_site(root: Path, options: Options, unchanged: LoadedSite | None = None)
     """
     problems = Problems()
     config = load_config(root, problems)
-    if problems.errors:
-        # Content read with broken settings (no languages, no time zone) would only repeat their mistakes.
+    if problems.errors:  # with wrong settings (languages, say) every other file would be judged wrongly
         raise BuildFailed(problems)
+    check_links(root, problems)
     content = load_content(config, problems)
     if unchanged is not None and unchanged.config == config:
         languages, environments, assets = unchanged.languages, unchanged.environments, unchanged.assets
@@ -181,7 +182,8 @@ def render_pages(site: LoadedSite, pages: list[OutputPage], options: Options) ->
 def news_and_status(site: LoadedSite, options: Options) -> tuple[dict[str, bytes], str | None]:
     """The news feeds and ``status.json``, with the next moment an open call changes state."""
     files = news_feeds(site.content, site.config, site.languages, options.now)
-    report = status_report(list(site.content.editions.values()), options.now, site.config.timezone,
+    published = [edition for edition in site.content.editions.values() if not edition.meta.draft]
+    report = status_report(published, options.now, site.config.timezone,
                            site.config.closing_soon_days)
     files[STATUS_FILE] = status_json(report)
     return files, report["next_change"]  # type: ignore[return-value]
@@ -204,6 +206,22 @@ def _refuse_unrecorded(site: LoadedSite, changed: list[str]) -> None:
                         f"({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''}); a build in CI does not record them",
                         f"On your machine, run 'python build.py' (or 'make site') and commit {STATE_FILE} "
                         "with the content change, so that subscribers' calendars see the change.")
+
+
+class WriteFailed(Exception):
+    """The new site could not be written (disk full, permission denied…); the previous one is unchanged."""
+
+
+class StateNotSaved(Exception):
+    """The site was written, but ``calendar_state.json`` could not be."""
+
+
+def _record(root: Path, state: dict[str, EventState]) -> None:
+    """Save the calendar state right after the new site is in place."""
+    try:
+        save_state(root, state)
+    except OSError as exc:
+        raise StateNotSaved(f"the new site was written, but {STATE_FILE} could not be: {reason(exc)}") from exc
 
 
 def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
@@ -230,8 +248,11 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     compressed: dict[str, tuple[int, int, int]] = {}
     if write:
         written = with_compressed(files)
-        write_site(written, site.config.output_path)
-        save_state(site.config.root, calendars.state)
+        try:
+            write_site(written, site.config.output_path, site.config.root,
+                       then=lambda: _record(site.config.root, calendars.state))
+        except OSError as exc:
+            raise WriteFailed(reason(exc)) from exc
         compressed = compression_totals(written)
     counts = Counter(page.lang for page in pages)
     return BuildResult(files, pages, site.problems, time.perf_counter() - started, counts, next_change, compressed)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any, TypeVar
 
 from .model import Content, Meta
 from .problems import Problems
+
+_Item = TypeVar("_Item", bound=Any)
 
 
 def is_published(meta: Meta, today: dt.date, drafts: bool, dated: dt.date | None = None) -> bool:
@@ -18,8 +21,29 @@ def is_published(meta: Meta, today: dt.date, drafts: bool, dated: dt.date | None
     return drafts or all(day <= today for day in moments)
 
 
+def mark_previews(content: Content, today: dt.date) -> Content:
+    """Every item that only a build with drafts shows (future-dated, or an edition of such a lab) marked as a draft.
+
+    So each of them gets the "draft" banner, and is left out of the sitemap, feeds and status file, like drafts.
+    """
+    def marked(item: _Item, dated: dt.date | None = None, hidden: bool = False) -> _Item:
+        if item.meta.draft or not (hidden or not is_published(item.meta, today, False, dated)):
+            return item
+        return dataclasses.replace(item, meta=dataclasses.replace(item.meta, draft=True))
+
+    labs = {k: marked(v) for k, v in content.labs.items()}
+    editions = {k: marked(v, hidden=v.lab in labs and labs[v.lab].meta.draft) for k, v in content.editions.items()}
+    return dataclasses.replace(
+        content, labs=labs, editions=editions, people={k: marked(v) for k, v in content.people.items()},
+        partners={k: marked(v) for k, v in content.partners.items()},
+        articles={k: marked(v, v.date.first_day()) for k, v in content.articles.items()},
+        pages={k: marked(v) for k, v in content.pages.items()}, faqs={k: marked(v) for k, v in content.faqs.items()})
+
+
 def select_published(content: Content, today: dt.date, drafts: bool, problems: Problems) -> Content:
     """The content a build made on ``today`` may show; references to hidden items are dropped."""
+    if drafts:
+        content = mark_previews(content, today)
     labs = {k: v for k, v in content.labs.items() if is_published(v.meta, today, drafts)}
     editions = {k: v for k, v in content.editions.items() if v.lab in labs and is_published(v.meta, today, drafts)}
     people = {k: v for k, v in content.people.items() if is_published(v.meta, today, drafts)}

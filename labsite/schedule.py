@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .fields import SLUG_HINT, Fields, is_slug
+from .fields import SLUG_HINT, Fields, is_slug, shown
 from .i18n import N_
 from .model import Milestone
 from .problems import Problems, did_you_mean
@@ -42,7 +42,7 @@ def read_schedule(value: Any, path: str, problems: Problems, places: set[str], l
         line = line_of(value, index, 1)
         milestone_id = fields.text("id")
         if milestone_id and not is_slug(milestone_id):
-            fields.error("id", f"milestone id '{milestone_id}' is not an id", SLUG_HINT)
+            fields.error("id", f"milestone id '{shown(milestone_id)}' is not an id", SLUG_HINT)
         elif milestone_id in seen:
             fields.error("id", f"two milestones have the id '{milestone_id}'", "Give each milestone its own id.")
         seen.add(milestone_id)

@@ -154,7 +154,7 @@ class Preview:
     def _write(self, build: Build) -> None:
         """Write a good build to the output folder (the server itself answers from memory)."""
         try:
-            write_site(build.files, build.site.config.output_path)
+            write_site(build.files, build.site.config.output_path, build.site.config.root)
         except (OSError, ValueError) as exc:
             self._say(f"warning: the preview could not be written to {build.site.config.output_path}: {exc}")
 

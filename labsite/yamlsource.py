@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,13 @@ except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+#: Tags YAML 1.1 gives plain scalars that YAML 1.2 reads differently (23:59, NO, 010, 1_000).
+_RETYPED = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool"})
+_BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+#: How deeply blocks and lists may nest in one file.
+MAX_DEPTH = 30
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -21,6 +29,8 @@ class YamlMap(dict[str, Any]):
 
     line: int = 0
     lines: dict[str, int]
+    #: The text as written of each value that was read as a number or true/false.
+    texts: dict[str, str]
 
 
 class YamlList(list[Any]):
@@ -36,6 +46,7 @@ class YamlError(Exception):
 
     line: int
     message: str
+    hint: str = ""
 
 
 def line_of(value: Any, key: str | int | None = None, default: int = 0) -> int:
@@ -47,8 +58,22 @@ def line_of(value: Any, key: str | int | None = None, default: int = 0) -> int:
     return getattr(value, "line", default) or default
 
 
+def text_of(mapping: Any, key: str) -> str | None:
+    """A value of ``mapping`` as the text the editor typed (``010`` stays ``010``); ``None`` for blocks and lists."""
+    value = mapping.get(key)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (bool, int, float)):
+        return getattr(mapping, "texts", {}).get(key, str(value))
+    return None
+
+
 def parse_yaml(text: str, first_line: int = 1) -> Any:
-    """Parse one YAML document; dates stay text so that they are checked by ``dates``."""
+    """Parse one YAML document; dates stay text so that they are checked by ``dates``.
+
+    Plain values are read as YAML 1.2 does (``23:59``, ``NO`` and ``yes`` are text), and aliases are refused:
+    a few lines of aliases can expand into gigabytes ("billion laughs").
+    """
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -57,36 +82,68 @@ def parse_yaml(text: str, first_line: int = 1) -> Any:
         raise YamlError(line, f"malformed YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise YamlError(first_line, f"malformed YAML: {exc}") from None
+    except RecursionError:
+        raise YamlError(first_line, f"the YAML is nested more than {MAX_DEPTH} levels deep",
+                        "Flatten the lists and blocks.") from None
     if node is None:
         return None
-    return _convert(node, first_line - 1)
+    return _Converter(first_line - 1).convert(node, first_line, 0)
 
 
-def _convert(node: yaml.Node, offset: int) -> Any:
-    """Turn a composed node into plain values that know their lines."""
-    line = node.start_mark.line + 1 + offset
-    if isinstance(node, yaml.MappingNode):
-        result = YamlMap()
-        result.line, result.lines = line, {}
-        for key_node, value_node in node.value:
-            key = str(_convert(key_node, offset))
-            key_line = key_node.start_mark.line + 1 + offset
-            if key in result:
-                raise YamlError(key_line, f"the key '{key}' appears twice in the same block")
-            result[key] = _convert(value_node, offset)
-            result.lines[key] = key_line
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        items = YamlList(_convert(item, offset) for item in node.value)
-        items.line = line
-        items.lines = [item.start_mark.line + 1 + offset for item in node.value]
-        return items
-    if node.tag == _TIMESTAMP:
-        return node.value
-    try:
-        return _constructor.construct_object(node)
-    except yaml.constructor.ConstructorError as exc:
-        raise YamlError(line, f"malformed YAML value: {exc.problem}") from None
+class _Converter:
+    """Turns composed nodes into plain values that know their lines, refusing aliases and deep nesting."""
+
+    def __init__(self, offset: int) -> None:
+        self.offset = offset
+        self.seen: set[int] = set()
+
+    def convert(self, node: yaml.Node, used_at: int, depth: int) -> Any:
+        """The value of ``node``, written at line ``used_at`` at nesting ``depth``."""
+        line = node.start_mark.line + 1 + self.offset
+        if id(node) in self.seen:
+            raise YamlError(used_at, "YAML aliases (*name) are not allowed",
+                            "Write the value out in full instead of referring to an '&anchor'.")
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            raise YamlError(line, f"the YAML is nested more than {MAX_DEPTH} levels deep", "Flatten the lists and blocks.")
+        if isinstance(node, yaml.MappingNode):
+            result = YamlMap()
+            result.line, result.lines, result.texts = line, {}, {}
+            for key_node, value_node in node.value:
+                key_line = key_node.start_mark.line + 1 + self.offset
+                key = str(self.convert(key_node, key_line, depth + 1))
+                if key in result:
+                    raise YamlError(key_line, f"the key '{key}' appears twice in the same block")
+                result[key] = self.convert(value_node, key_line, depth + 1)
+                result.lines[key] = key_line
+                if isinstance(value_node, yaml.ScalarNode) and not isinstance(result[key], str):
+                    result.texts[key] = value_node.value
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            lines = [item.start_mark.line + 1 + self.offset for item in node.value]
+            items = YamlList(self.convert(item, line, depth + 1) for item in node.value)
+            items.line, items.lines = line, lines
+            return items
+        return self.scalar(node, line)
+
+    @staticmethod
+    def scalar(node: yaml.Node, line: int) -> Any:
+        """A plain value as YAML 1.2 reads it; dates stay text."""
+        if node.tag == _TIMESTAMP:
+            return node.value
+        if node.tag in _RETYPED and not getattr(node, "style", None):
+            text = node.value
+            if text in _BOOLS:
+                return _BOOLS[text]
+            if _INT.fullmatch(text):
+                return int(text, 10)
+            if _FLOAT.fullmatch(text):
+                return float(text)
+            return text
+        try:
+            return _constructor.construct_object(node)
+        except yaml.constructor.ConstructorError as exc:
+            raise YamlError(line, f"malformed YAML value: {exc.problem}") from None
 
 
 @dataclass(frozen=True)

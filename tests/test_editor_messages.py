@@ -11,8 +11,8 @@ import pytest
 
 from labsite.pipeline import Options
 from labsite.server import Preview
+from tests.bad_inputs import edit, write
 from tests.conftest import run_build
-from tests.test_errors import edit, write
 
 NOW = "2025-08-01"
 EDITION = "content/labs/impact-lab/2025.yaml"

@@ -1,0 +1,150 @@
+"""Every bad input of tests/bad_inputs.py: exactly the expected messages, the exit status, no traceback,
+nothing outside the output folder changed, the previous site untouched when the build fails, no leftovers."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import build as command_line
+from tests.bad_inputs import CASES, Case
+from tests.conftest import PROJECT, copy_site
+from tests.test_build import NOW
+
+PROBLEM = re.compile(r"^(?:\S[^\n]*?: (?:error|warning): |error: )")
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file and link below ``root`` with a hash of its bytes (a link: where it leads); links are not followed."""
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        for name in [*dirs, *files]:
+            path = Path(folder, name)
+            rel = path.relative_to(root).as_posix()
+            if path.is_symlink():
+                found[rel] = "-> " + os.readlink(path)
+            elif path.is_file():
+                found[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def messages(stderr: str, root: Path) -> list[str]:
+    """The first line of every problem and one-line error, with the project folder written as <root>."""
+    return [line.replace(str(root), "<root>") for line in stderr.splitlines() if PROBLEM.match(line)]
+
+
+def order(line: str) -> tuple[bool, str, int]:
+    """The order the command line prints problems in: errors first, then by file and line."""
+    match = re.match(r"^(.*?)(?::(\d+))?: (error|warning): ", line)
+    if not match:
+        return False, line, 0
+    return match[3] != "error", match[1], int(match[2] or 0)
+
+
+def run(root: Path, case: Case, command: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    """Run one command on ``root``: in-process through build.main, or as a real subprocess."""
+    args = [*command.split(), *case.args, "--root", str(root)]
+    if "--now" not in case.args and not dict(case.env).get("SOURCE_DATE_EPOCH"):
+        args += ["--now", NOW]
+    if case.subprocess:
+        env = {**os.environ, **dict(case.env)}
+        limit = int(env.pop("LIMIT_FSIZE", "0"))
+
+        def limit_file_size() -> None:
+            if limit:
+                resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+        result = subprocess.run([sys.executable, str(PROJECT / "build.py"), *args], capture_output=True, text=True,
+                                env=env, timeout=120, preexec_fn=limit_file_size, check=False)
+        return result.returncode, result.stderr
+    with monkeypatch.context() as patched:
+        if case.patch:
+            case.patch(patched)
+        err = io.StringIO()
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+            code = command_line.main(args)
+    return code, err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str]]:
+    """The sample site built once, with the warnings it always has."""
+    root = copy_site("valid", tmp_path_factory.mktemp("base") / "site")
+    code, stderr = run(root, Case(lambda r: None, ()), "build", pytest.MonkeyPatch())
+    assert code == 0, stderr
+    return root, set(messages(stderr, root))
+
+
+def output_text(root: Path) -> str:
+    """Every file of the built site, as one text."""
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in sorted((root / "_site").rglob("*")) if p.is_file())
+
+
+def test_the_table_is_large_enough() -> None:
+    assert len(CASES) >= 60
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input(name: str, base: tuple[Path, set[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = CASES[name]
+    original, usual = base
+    root = tmp_path / "site"
+    shutil.copytree(original, root, symlinks=True)
+    case.change(root)
+    site_before = tree(root / "_site")
+    for command, status in case.runs:
+        before = tree(root)
+        code, stderr = run(root, case, command, monkeypatch)
+        assert code == status, stderr
+        assert "Traceback" not in stderr and "internal error" not in stderr, stderr
+        expected = case.messages + (case.check_messages if command.startswith("check") else ())
+        assert [m for m in messages(stderr, root) if m not in usual] == sorted(expected, key=order), stderr
+        assert not [p.name for p in root.iterdir() if p.name.startswith(".")], "a temporary file was left behind"
+        after = tree(root)
+        if status == 0:
+            changed = {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+            assert {k for k in changed if not k.startswith("_site/") and k != "calendar_state.json"} == set()
+            site_before = tree(root / "_site")
+        else:
+            assert after == before, "a failed command changed the project"
+            assert tree(root / "_site") == site_before
+        if command == "build" and status == 1:
+            assert "The previously built site is unchanged." in stderr or "--port" in stderr or "--now" in stderr \
+                or "SOURCE_DATE_EPOCH" in stderr
+    if case.absent or case.present:
+        text = output_text(root)
+        for absent in case.absent:
+            assert absent not in text
+        for present in case.present:
+            assert present in text
+
+
+def test_ctrl_c_during_the_swap_is_held_until_the_new_site_is_in_place(sample_site: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # A real SIGINT arrives between the two renames: the swap and the state file are finished first, then it stops.
+    import signal
+
+    from labsite import output
+
+    code, _ = run(sample_site, Case(lambda r: None, ()), "build", monkeypatch)
+    assert code == 0
+    real = output.swap_in
+
+    def swap_in(staging: Path, target: Path) -> None:
+        os.kill(os.getpid(), signal.SIGINT)
+        real(staging, target)
+    (sample_site / "content/pages/about.en.md").write_text("---\ntitle: About (en)\n---\nNew text.\n", encoding="utf-8")
+    monkeypatch.setattr(output, "swap_in", swap_in)
+    code, stderr = run(sample_site, Case(lambda r: None, ()), "build", monkeypatch)
+    assert code == 130 and "Interrupted" in stderr and "Traceback" not in stderr
+    assert "New text." in (sample_site / "_site/en/about/index.html").read_text(encoding="utf-8")
+    assert not [p.name for p in sample_site.iterdir() if p.name.startswith(".")]

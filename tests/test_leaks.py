@@ -1,0 +1,91 @@
+"""Drafts and future-dated items of every kind never leak: not into a normal build's files, and in a
+--drafts preview only onto their own pages with the draft banner, never into the sitemap, feeds or status file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.bad_inputs import write
+from tests.test_build import NOW
+
+FUTURE = "publish_date: 2030-01-01\n"
+#: Per hidden item: its files, then the words that must not leak (slug, title, calendar UID).
+HIDDEN = {
+    "draft lab": ({"content/labs/ghostlab.yaml": "order: 9\ndraft: true\n",
+                   "content/labs/ghostlab.en.md": "---\ntitle: Ghostlab Title\nsummary: S\n---\n",
+                   "content/labs/ghostlab/2025.yaml": "format: online\nschedule:\n  - id: ghostmilestone\n"
+                                                      "    kind: announcement\n    date: 2025-10-01\n",
+                   "content/labs/ghostlab/2025.en.md": "---\ntitle: Ghostedition Title\nsummary: S\n---\n"},
+                  ("ghostlab", "Ghostlab Title", "Ghostedition Title", "ghostlab-2025-ghostmilestone")),
+    "future edition": ({"content/labs/impact-lab/2026.yaml": FUTURE + "format: online\nschedule:\n"
+                                                              "  - id: futuremilestone\n    kind: announcement\n"
+                                                              "    date: 2026-03-01\n",
+                        "content/labs/impact-lab/2026.en.md": "---\ntitle: Futureedition Title\nsummary: S\n---\n"},
+                       ("impact-lab/2026", "Futureedition Title", "impact-lab-2026-futuremilestone")),
+    "draft person": ({"content/people/hidden-person.yaml": "name: Hiddenperson Name\ndraft: true\n",
+                      "content/people/hidden-person.en.md": "---\nrole: Hiddenrole\n---\n"},
+                     ("hidden-person", "Hiddenperson Name", "Hiddenrole")),
+    "future partner": ({"content/partners/later-partner.yaml": FUTURE + "name: Laterpartner Name\n",
+                        "content/partners/later-partner.en.md": "---\nsummary: Laterpartner summary\n---\n"},
+                       ("later-partner", "Laterpartner Name")),
+    "future news": ({"content/news/secret-news.yaml": "date: 2031-05-05\n",
+                     "content/news/secret-news.en.md": "---\ntitle: Secretnews Title\nsummary: Secretsummary\n---\n"},
+                    ("secret-news", "Secretnews Title", "Secretsummary")),
+    "draft news": ({"content/news/draft-news.yaml": "date: 2025-01-01\ndraft: true\n",
+                    "content/news/draft-news.en.md": "---\ntitle: Draftnews Title\nsummary: Draftsummary\n---\n"},
+                   ("draft-news", "Draftnews Title", "Draftsummary")),
+    "draft page": ({"content/pages/hidden-page.yaml": "draft: true\n",
+                    "content/pages/hidden-page.en.md": "---\ntitle: Hiddenpage Title\n---\nHiddenpage body.\n"},
+                   ("hidden-page", "Hiddenpage Title", "Hiddenpage body")),
+    "future faq": ({"content/faq/later-faq.yaml": FUTURE,
+                    "content/faq/later-faq.en.md": "---\ntitle: Laterfaq Title\n---\n# Latersection {#latersection}\n\n"
+                                                   "## Laterquestion? {#laterquestion}\n\n"
+                                                   "Answer.\n"},
+                   ("later-faq", "Laterfaq Title", "laterquestion")),
+}
+#: Files that list what is published, which a --drafts preview must keep free of hidden items too.
+LISTINGS = ("sitemap.xml", "robots.txt", "status.json", ".ics", "atom.xml")
+
+
+@pytest.fixture
+def hidden_site(sample_site: Path) -> Path:
+    """The sample site with a hidden item of every kind."""
+    for files, _ in HIDDEN.values():
+        for relative, text in files.items():
+            write(relative, text)(sample_site)
+    return sample_site
+
+
+def outputs(site: Path) -> dict[str, str]:
+    """Every output file (HTML, XML, ICS, JSON, JS, TXT…) as text."""
+    return {p.relative_to(site).as_posix(): p.read_bytes().decode("utf-8", "replace")
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def leaks(files: dict[str, str]) -> list[str]:
+    """Each hidden word found, with the file it was found in."""
+    return [f"{word} in {name}" for name, text in files.items() for _, words in HIDDEN.values()
+            for word in words if word in text]
+
+
+def test_a_normal_build_shows_no_hidden_item_anywhere(hidden_site: Path, build) -> None:
+    result = build(hidden_site, "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    files = outputs(hidden_site / "_site")
+    assert {name.rsplit(".", 1)[-1] for name in files} >= {"html", "xml", "ics", "json", "js", "txt"}
+    assert leaks(files) == []
+
+
+def test_a_drafts_preview_marks_every_hidden_page_and_lists_none(hidden_site: Path, build) -> None:
+    result = build(hidden_site, "--now", NOW, "--drafts")
+    assert result.returncode == 0, result.stderr
+    site = hidden_site / "_site"
+    files = outputs(site)
+    listings = {name: text for name, text in files.items() if name.endswith(LISTINGS)}
+    assert leaks(listings) == []
+    for route in ("labs/ghostlab/", "labs/ghostlab/2025/", "labs/impact-lab/2026/", "people/hidden-person/",
+                  "news/secret-news/", "news/draft-news/", "hidden-page/"):
+        page = files[f"en/{route}index.html"]
+        assert "draft-banner" in page, route
