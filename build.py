@@ -5,6 +5,7 @@
   python build.py check           load and validate everything; write nothing
   python build.py serve           preview with live reload
   python build.py i18n …          translators' commands (extract, update, status, mark)
+  python build.py schemas         regenerate schemas/, .vscode/settings.json and the fields in docs/content.md
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from labsite.pipeline import Options, build_site
 from labsite.problems import BuildFailed, Problem
 
 HERE = Path(__file__).resolve().parent
-COMMANDS = ("build", "check", "serve", "i18n")
+COMMANDS = ("build", "check", "serve", "i18n", "schemas")
 
 
 def parse_now(text: str | None, tz_name: str) -> dt.datetime:
@@ -79,7 +80,15 @@ def make_parser() -> argparse.ArgumentParser:
     i18n.add_argument("action", choices=["extract", "update", "status", "mark"])
     i18n.add_argument("paths", nargs="*", help="for 'mark': the translated .md files to mark as up to date")
     i18n.add_argument("--format", choices=["text", "json"], default="text", help="for 'status'")
+    add_schemas(commands)
     return parser
+
+
+def add_schemas(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The schema generator."""
+    schemas = commands.add_parser("schemas", help="regenerate the JSON Schemas, editor settings and docs' field table")
+    schemas.add_argument("--check", action="store_true", help="only report what is out of date (exit 1)")
+    schemas.add_argument("--root", type=Path, default=HERE, help="the project folder (default: beside build.py)")
 
 
 def report(problems: list[Problem], out: TextIO = sys.stderr) -> None:
@@ -140,6 +149,29 @@ def cmd_i18n(args: argparse.Namespace) -> int:
     return 1 if problems.errors else 0
 
 
+def cmd_schemas(args: argparse.Namespace) -> int:
+    """Regenerate (or, with --check, compare) the files made from labsite/schema.py."""
+    from labsite import schema_files
+    from labsite.config import load_config
+    from labsite.problems import Problems
+
+    problems = Problems()
+    config = load_config(args.root, problems)
+    files = schema_files.generated(args.root, config.languages, problems)
+    if problems.errors:
+        report(problems)
+        return 1
+    if args.check:
+        for rel in schema_files.stale(args.root, files):
+            problems.error(rel, 0, "differs from the field definitions in labsite/schema.py",
+                           "Run 'python build.py schemas' and commit the result.")
+        report(problems)
+        return 1 if problems else 0
+    changed = schema_files.write(args.root, files)
+    print("\n".join(f"wrote {rel}" for rel in changed) or "everything generated from labsite/schema.py is up to date")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Preview with live reload until interrupted."""
     from labsite.server import serve
@@ -171,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_build(args, write=args.command == "build")
     if args.command == "i18n":
         return cmd_i18n(args)
+    if args.command == "schemas":
+        return cmd_schemas(args)
     return cmd_serve(args)
 
 

@@ -58,6 +58,7 @@ class Kind:
     name: str
     word: str
     title: str
+    noun: str
     facts_path: str
     glob: str
     facts: tuple[Field, ...]
@@ -132,12 +133,12 @@ _SCHEDULE_EXAMPLE = [
 ]
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
-    Kind("lab", "lab", "Lab", "content/labs/<lab>.yaml", "content/labs/*.yaml",
+    Kind("lab", "lab", "Lab", "lab", "content/labs/<lab>.yaml", "content/labs/*.yaml",
          (_ORDER,),
          (_TITLE, _SUMMARY),
-         "describes the lab"),
-    Kind("edition", "edition", "Edition", "content/labs/<lab>/<year>.yaml", "content/labs/*/*.yaml",
-         (Field("date", DATE, "when the edition runs, when it is a single date (or give `start` and `end`)", "2025"),
+         "a description of the lab"),
+    Kind("edition", "edition", "Edition", "edition", "content/labs/<lab>/<year>.yaml", "content/labs/*/*.yaml",
+         (Field("date", DATE, "when the edition runs, when it is a single date (or give `start` and `end`)", 2025),
           Field("start", DATE, "when the edition begins", "2024-09-26"),
           Field("end", END, "when the edition ends", "2024-10-01"),
           Field("format", CHOICE, "how it runs", "in-person", required=True, choices=("in-person", "online", "hybrid")),
@@ -153,8 +154,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
           Field("how_to_apply", MARKDOWN, "how to apply", "Fill in the form."),
           Field("selection", MARKDOWN, "how participants are chosen", "An expert jury chooses ten projects."),
           Field("schedule", LABELS, "a better label for a milestone in this language", {"open-call": "Open call"})),
-         "describes the edition"),
-    Kind("person", "person", "Person", "content/people/<id>.yaml", "content/people/*.yaml",
+         "a description of the edition"),
+    Kind("person", "person", "Person", "person", "content/people/<id>.yaml", "content/people/*.yaml",
          (Field("name", LOCALIZED, "the name in each script", {"en": "Amy Shepherd", "ru": "Эми Шепард",
                                                                 "kk": "Эми Шепард"}, required=True),
           Field("organisation", ID, "id of a partner in content/partners/", "think-film"),
@@ -162,25 +163,25 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          (Field("role", TEXT, "what the person does, in one line", "Founder of Think-Film Impact Production",
                 required=True),),
          "a short biography"),
-    Kind("partner", "partner", "Partner", "content/partners/<id>.yaml", "content/partners/*.yaml",
+    Kind("partner", "partner", "Partner", "partner", "content/partners/<id>.yaml", "content/partners/*.yaml",
          (Field("name", LOCALIZED, "the organisation's name, or one per language", "Think-Film Impact Production",
                 required=True),
           Field("url", URL, "the organisation's website", "https://think-film.com")),
          (Field("summary", TEXT, "one sentence about the organisation", "An impact production company."),),
-         "describes the organisation"),
-    Kind("article", "news", "News", "content/news/<slug>.yaml", "content/news/*.yaml",
+         "a description of the organisation"),
+    Kind("article", "news", "News", "news article", "content/news/<slug>.yaml", "content/news/*.yaml",
          (Field("date", DATE, "the publication date; a future date stays hidden until then", "2024-05",
                 required=True),
           _EDITION_REF, _SLUG),
          (Field("title", TEXT, "the headline", "The open call is open", required=True),
           Field("summary", TEXT, "one sentence, shown in lists and feeds", "Apply until 5 August.", required=True)),
          "the article"),
-    Kind("page", "page", "Page", "content/pages/<slug>.yaml", "content/pages/*.yaml",
+    Kind("page", "page", "Page", "page", "content/pages/<slug>.yaml", "content/pages/*.yaml",
          (_ORDER, _SLUG),
          (Field("title", TEXT, "the page's heading and menu entry", "About us", required=True),
           Field("summary", TEXT, "one sentence, shown in search results", "Who we are.")),
          "the page", facts_optional=True),
-    Kind("faq", "faq", "FAQ", "content/faq/<id>.yaml", "content/faq/*.yaml",
+    Kind("faq", "faq", "FAQ", "FAQ", "content/faq/<id>.yaml", "content/faq/*.yaml",
          (_EDITION_REF, _ORDER),
          (Field("title", TEXT, "the heading of the questions", "Questions and answers", required=True),),
          "sections (#) and questions (##), each ending with an id in braces"),
@@ -206,3 +207,14 @@ def text_table() -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
 def choices(kind: str, name: str) -> tuple[str, ...]:
     """The words a choice field of ``kind`` allows."""
     return KINDS[kind].facts_field(name).choices
+
+
+def inline(value: Any) -> str:
+    """A value as it is written on one line of YAML: ``[a, b]``, ``{en: A, ru: Б}``, ``true``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(inline(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {inline(v)}" for k, v in value.items()) + "}"
+    return str(value)
