@@ -5,6 +5,7 @@
   python build.py check           load and validate everything; write nothing
   python build.py serve           preview with live reload
   python build.py i18n …          translators' commands (extract, update, status, mark)
+  python build.py new KIND NAME   write the files of a new lab, edition, person, partner, news, page or faq
   python build.py schemas         regenerate schemas/, .vscode/settings.json and the fields in docs/content.md
 """
 
@@ -21,7 +22,7 @@ from labsite.pipeline import Options, build_site
 from labsite.problems import BuildFailed, Problem
 
 HERE = Path(__file__).resolve().parent
-COMMANDS = ("build", "check", "serve", "i18n", "schemas")
+COMMANDS = ("build", "check", "serve", "i18n", "new", "schemas")
 
 
 def parse_now(text: str | None, tz_name: str) -> dt.datetime:
@@ -80,12 +81,20 @@ def make_parser() -> argparse.ArgumentParser:
     i18n.add_argument("action", choices=["extract", "update", "status", "mark"])
     i18n.add_argument("paths", nargs="*", help="for 'mark': the translated .md files to mark as up to date")
     i18n.add_argument("--format", choices=["text", "json"], default="text", help="for 'status'")
-    add_schemas(commands)
+    add_new_and_schemas(commands)
     return parser
 
 
-def add_schemas(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The schema generator."""
+def add_new_and_schemas(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The editors' scaffold and the schema generator."""
+    new = commands.add_parser("new", help="write the files of a new item, ready to fill in",
+                              description="KIND is lab, edition, person, partner, news, page or faq. "
+                                          "An edition takes its lab and year: new edition impact-lab 2027.")
+    new.add_argument("kind")
+    new.add_argument("name", nargs="?", help="the id (file name), e.g. teen-lab; for an edition, its lab")
+    new.add_argument("year", nargs="?", help="for an edition: its year")
+    new.add_argument("--root", type=Path, default=HERE, help="the project folder (default: beside build.py)")
+    new.add_argument("--now", metavar="YYYY-MM-DD[THH:MM]", help="today, for dates (default: the clock)")
     schemas = commands.add_parser("schemas", help="regenerate the JSON Schemas, editor settings and docs' field table")
     schemas.add_argument("--check", action="store_true", help="only report what is out of date (exit 1)")
     schemas.add_argument("--root", type=Path, default=HERE, help="the project folder (default: beside build.py)")
@@ -149,6 +158,25 @@ def cmd_i18n(args: argparse.Namespace) -> int:
     return 1 if problems.errors else 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write the files of a new item and say what to fill in."""
+    from labsite import scaffold
+    from labsite.config import load_config
+    from labsite.problems import Problems
+
+    problems = Problems()
+    config = load_config(args.root, problems)
+    plan = None
+    if not problems.errors:
+        today = parse_now(args.now, config.timezone).astimezone(config.tz).date()
+        plan = scaffold.plan(config, args.kind, args.name, args.year, today, problems)
+    if plan is None or not scaffold.write(args.root, plan, problems):
+        report(problems)
+        return 1
+    print(scaffold.summary(config, plan))
+    return 0
+
+
 def cmd_schemas(args: argparse.Namespace) -> int:
     """Regenerate (or, with --check, compare) the files made from labsite/schema.py."""
     from labsite import schema_files
@@ -203,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_build(args, write=args.command == "build")
     if args.command == "i18n":
         return cmd_i18n(args)
+    if args.command == "new":
+        return cmd_new(args)
     if args.command == "schemas":
         return cmd_schemas(args)
     return cmd_serve(args)

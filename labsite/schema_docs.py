@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import schema
 from .schema import Field, Kind
+from .schema_json import modeline
 
 BEGIN = "<!-- BEGIN fields: generated from labsite/schema.py by `python build.py schemas`; edit there, not here -->"
 END = "<!-- END fields -->"
@@ -49,7 +50,7 @@ def _kind(kind: Kind, languages: tuple[str, ...]) -> list[str]:
     """The section of one kind."""
     facts = f"`{kind.facts_path}`" + (" (optional)" if kind.facts_optional else "")
     lines = [f"### {kind.title}", "", f"Facts: {facts}. Text: `{kind.text_path()}`; its body is {kind.body}.",
-             "", *_HEAD]
+             f"Schema line: `{modeline(kind.glob, kind.word + '.schema.json')}`", "", *_HEAD]
     lines += _rows(kind.facts, "`.yaml`", languages) + _rows(kind.text, "`.md`", languages)
     return [*lines, ""]
 
@@ -63,7 +64,8 @@ def fields_table(languages: tuple[str, ...]) -> str:
               *_rows(schema.TEXT_COMMON, "`.md`", languages), ""]
     lines += ["### A milestone", "", "One item of an edition's `schedule`; give `date`, or `start` and `end`.", "",
               *_HEAD, *_rows(schema.MILESTONE, "`schedule`", languages), ""]
-    lines += ["### A place", "", "One entry of `content/places.yaml`, under its id.", "",
+    lines += ["### A place", "", "One entry of `content/places.yaml`, under its id.",
+              f"Schema line: `{modeline('content/places.yaml', 'places.schema.json')}`", "",
               *_HEAD, *_rows(schema.PLACE, "`places.yaml`", languages), "", END]
     return "\n".join(lines)
 

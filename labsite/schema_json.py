@@ -172,6 +172,12 @@ def globs() -> dict[str, list[str]]:
     return result
 
 
+def modeline(glob: str, name: str) -> str:
+    """The first line that gives a file matching ``glob`` its schema in any editor with the YAML language server."""
+    up = "../" * glob.count("/")
+    return f"# yaml-language-server: $schema={up}{SCHEMA_DIR}/{name}"
+
+
 def render(value: dict[str, Any]) -> str:
     """A schema as it is written to disk: stable, readable and ending in a newline."""
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -12,12 +13,12 @@ import jsonschema
 import pytest
 import yaml
 
-from labsite import schema, schema_files
+from labsite import scaffold, schema, schema_files, schema_json
 from labsite.config import load_config
 from labsite.content import load_content
 from labsite.problems import Problems
 from labsite.schedule import KINDS
-from tests.conftest import PROJECT, SITES, run_build
+from tests.conftest import PROJECT, SITES, copy_site, run_build
 
 
 class Yaml12Loader(yaml.SafeLoader):
@@ -88,6 +89,16 @@ def test_each_schema_is_valid_in_2020_12_and_in_draft_07_which_the_yaml_language
     assert "$ref" not in json.dumps(value), "draft-07 ignores the keywords beside a $ref"
 
 
+def test_the_schema_line_of_each_kind_points_at_its_schema_from_a_real_file() -> None:
+    settings = json.loads((PROJECT / ".vscode/settings.json").read_text(encoding="utf-8"))["yaml.schemas"]
+    for path, (glob,) in settings.items():
+        example = next(PROJECT.glob(glob))
+        line = schema_json.modeline(glob, Path(path).name)
+        target = (example.parent / line.split("$schema=", 1)[1]).resolve()
+        assert target == (PROJECT / path).resolve(), (example, line)
+        assert f"`{line}`" in (PROJECT / "docs/content.md").read_text(encoding="utf-8")
+
+
 def _content_files(root: Path) -> list[str]:
     """Every .yaml file of a site's content, relative to the site."""
     return sorted(p.relative_to(root).as_posix() for p in (root / "content").rglob("*.yaml"))
@@ -99,6 +110,18 @@ def test_every_content_file_is_valid_against_its_schema(root: Path) -> None:
     assert len(files) >= 10
     problems = {rel: errors(load12((root / rel).read_text(encoding="utf-8")), rel) for rel in files}
     assert {rel: found for rel, found in problems.items() if found} == {}
+
+
+def test_what_new_writes_is_valid_against_the_schemas(tmp_path: Path) -> None:
+    site = copy_site("valid", tmp_path / "site")
+    config = load_config(site, Problems())
+    for args in (("lab", "x-lab", None), ("edition", "impact-lab", "2027"), ("person", "a-b", None),
+                 ("partner", "p", None), ("news", "n", None), ("page", "q", None), ("faq", "f", None)):
+        problems = Problems()
+        plan = scaffold.plan(config, *args, dt.date(2025, 8, 1), problems)
+        assert plan is not None, problems
+        facts = next(rel for rel in plan.files if rel.endswith(".yaml"))
+        assert errors(load12(plan.files[facts]), facts) == []
 
 
 EDITION = "content/labs/impact-lab/2025.yaml"
