@@ -122,7 +122,7 @@ class _Scaffold:
                 if value:
                     lines += _lines(field.name, value, field.description, commented=False)
                 else:
-                    lines.append(f"{field.name}: {FILL_IN} — {field.description}")
+                    lines.append(f"{field.name}: {_scalar(f'{FILL_IN} — {field.description}')}")
                 self.todo.append((path, f"{field.name}: {field.description}"))
         for field in self.kind.text:
             if not field.required:
