@@ -11,7 +11,7 @@ PIP_TOOLS := pip-tools==7.6.2
 LOCK_VENV := .venv-lock
 COMPILE := $(LOCK_VENV)/bin/pip-compile -q --generate-hashes --allow-unsafe --strip-extras --no-header --no-emit-index-url --no-emit-find-links --upgrade
 
-.PHONY: site test check serve lock clean
+.PHONY: site test check serve schemas lock clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ check: $(VENV)/.runtime
 
 serve: $(VENV)/.runtime
 	$(PY) build.py serve
+
+# After a change to labsite/schema.py: rewrite schemas/, .vscode/settings.json and the table in docs/content.md.
+schemas: $(VENV)/.runtime
+	$(PY) build.py schemas
 
 # The tests must leave the working tree as they found it (no state file, catalogue or lock rewritten).
 test: $(VENV)/.dev

@@ -6,6 +6,8 @@
   python build.py serve           preview with live reload
   python build.py i18n …          translators' commands (extract, update, status, mark)
   python build.py server-config nginx   print the web server configuration of the built site
+  python build.py new KIND NAME   write the files of a new lab, edition, person, partner, news, page or faq
+  python build.py schemas         regenerate schemas/, .vscode/settings.json and the fields in docs/content.md
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from labsite.pipeline import BuildResult, Options, StateNotSaved, WriteFailed, b
 from labsite.problems import BuildFailed, Problem
 
 HERE = Path(__file__).resolve().parent
-COMMANDS = ("build", "check", "serve", "i18n", "server-config")
+COMMANDS = ("build", "check", "serve", "i18n", "server-config", "new", "schemas")
 I18N_ACTIONS = """actions:
   extract   templates and code -> locales/messages.pot
   update    merge messages.pot into each language's messages.po
@@ -105,7 +107,23 @@ def make_parser() -> argparse.ArgumentParser:
                         help="the built site the server serves (default: the project's output_dir)")
     server.add_argument("--project", type=Path, default=HERE, metavar="DIR",
                         help="the project folder whose site_config.yaml is read (default: beside build.py)")
+    add_new_and_schemas(commands)
     return parser
+
+
+def add_new_and_schemas(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The editors' scaffold and the schema generator."""
+    new = commands.add_parser("new", help="write the files of a new item, ready to fill in",
+                              description="KIND is lab, edition, person, partner, news, page or faq. "
+                                          "An edition takes its lab and year: new edition impact-lab 2027.")
+    new.add_argument("kind", help="lab, edition, person, partner, news, page or faq")
+    new.add_argument("name", nargs="?", help="the id (file name), e.g. teen-lab; for an edition, its lab")
+    new.add_argument("year", nargs="?", help="for an edition: its year")
+    new.add_argument("--root", type=Path, default=HERE, help="the project folder (default: beside build.py)")
+    new.add_argument("--now", metavar="YYYY-MM-DD[THH:MM]", help="today, for dates (default: the clock)")
+    schemas = commands.add_parser("schemas", help="regenerate the JSON Schemas, editor settings and docs' field table")
+    schemas.add_argument("--check", action="store_true", help="only report what is out of date (exit 1)")
+    schemas.add_argument("--root", type=Path, default=HERE, help="the project folder (default: beside build.py)")
 
 
 def report(problems: list[Problem], out: TextIO | None = None) -> None:
@@ -204,6 +222,48 @@ def cmd_server_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write the files of a new item and say what to fill in."""
+    from labsite import scaffold
+    from labsite.config import load_config
+    from labsite.problems import Problems
+
+    problems = Problems()
+    config = load_config(args.root, problems)
+    plan = None
+    if not problems.errors:
+        today = parse_now(args.now, config.timezone).astimezone(config.tz).date()
+        plan = scaffold.plan(config, args.kind, args.name, args.year, today, problems)
+    if plan is None or not scaffold.write(args.root, plan, problems):
+        report(problems)
+        return 1
+    print(scaffold.summary(config, plan))
+    return 0
+
+
+def cmd_schemas(args: argparse.Namespace) -> int:
+    """Regenerate (or, with --check, compare) the files made from labsite/schema.py."""
+    from labsite import schema_files
+    from labsite.config import load_config
+    from labsite.problems import Problems
+
+    problems = Problems()
+    config = load_config(args.root, problems)
+    files = schema_files.generated(args.root, config.languages, problems)
+    if problems.errors:
+        report(problems)
+        return 1
+    if args.check:
+        for rel in schema_files.stale(args.root, files):
+            problems.error(rel, 0, "differs from the field definitions in labsite/schema.py",
+                           "Run 'python build.py schemas' and commit the result.")
+        report(problems)
+        return 1 if problems else 0
+    changed = schema_files.write(args.root, files)
+    print("\n".join(f"wrote {rel}" for rel in changed) or "everything generated from labsite/schema.py is up to date")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Preview with live reload until interrupted."""
     from labsite.server import serve
@@ -275,6 +335,10 @@ def run(argv: list[str] | None = None) -> int:
         return cmd_i18n(args)
     if args.command == "server-config":
         return cmd_server_config(args)
+    if args.command == "new":
+        return cmd_new(args)
+    if args.command == "schemas":
+        return cmd_schemas(args)
     return cmd_serve(args)
 
 

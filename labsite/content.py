@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import schema
 from .config import SiteConfig
 from .faq import parse_faq
 from .fields import SLUG_HINT, Fields, is_slug, shown
@@ -19,20 +20,13 @@ from .textcheck import check_markdown
 from .yamlsource import FrontMatterFile, YamlError, line_of, parse_yaml, split_front_matter
 
 CONTENT_DIR = "content"
-COMMON = ("draft", "publish_date", "source_language")
-FORMATS = ("in-person", "online", "hybrid")
+COMMON = schema.names(schema.COMMON)
+TEXT_COMMON = schema.names(schema.TEXT_COMMON)
+FORMATS = schema.choices("edition", "format")
 #: Routes the generator owns; a free page may not take their names.
 RESERVED = frozenset({"labs", "people", "news", "faq", "calendar", "partners", "static", "404"})
-#: Front matter fields of each kind of text file, required ones first.
-TEXT_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "lab": (("title", "summary"), ()),
-    "edition": (("title", "summary"), ("eligibility", "benefits", "how_to_apply", "selection", "schedule")),
-    "person": (("role",), ()),
-    "partner": ((), ("summary",)),
-    "article": (("title", "summary"), ()),
-    "page": (("title",), ("summary",)),
-    "faq": (("title",), ()),
-}
+#: Front matter fields of each kind of text file (required, optional), from the schema.
+TEXT_FIELDS = schema.text_table()
 
 
 @dataclass
@@ -147,7 +141,7 @@ def read_places(path: Path, root: Path, config: SiteConfig, problems: Problems) 
         if not is_slug(place_id):
             problems.error(rel, line_of(data, place_id), f"'{shown(place_id)}' is not an id", SLUG_HINT)
             continue
-        fields = Fields(raw, rel, problems, ("name", "country", "country_code"), ("name",))
+        fields = Fields(raw, rel, problems, schema.names(schema.PLACE), schema.required(schema.PLACE))
         places[place_id] = Place(place_id, fields.localized("name", config.languages),
                                  fields.localized("country", config.languages), fields.text("country_code"))
     return places
@@ -244,7 +238,7 @@ class _Reader:
         required, optional = TEXT_FIELDS[kind]
         texts = {}
         for lang, (rel, page) in parsed.items():
-            front = Fields(page.front, rel, self.problems, required + optional + ("source_hash",), required)
+            front = Fields(page.front, rel, self.problems, required + optional + TEXT_COMMON, required)
             check_markdown(page.body, rel, page.body_line, self.problems)
             for name in optional:
                 if isinstance(page.front.get(name), str):
@@ -308,14 +302,5 @@ class _Reader:
         return Faq(source.name, meta, fields.text("edition"), fields.integer("order"), sections)
 
 
-#: Facts fields of each kind (allowed, required); the common fields are allowed everywhere.
-_FACTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "lab": (("order",), ()),
-    "edition": (("date", "start", "end", "format", "places", "mentors", "partners", "apply_url", "faq", "schedule"),
-                ("format",)),
-    "person": (("name", "organisation", "links"), ("name",)),
-    "partner": (("name", "url"), ("name",)),
-    "article": (("date", "edition", "slug"), ("date",)),
-    "page": (("order", "slug"), ()),
-    "faq": (("edition", "order"), ()),
-}
+#: Facts fields of each kind (allowed, required), from the schema; the common fields are allowed everywhere.
+_FACTS = schema.facts_table()

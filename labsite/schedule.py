@@ -8,6 +8,7 @@ from .fields import SLUG_HINT, Fields, is_slug, shown
 from .i18n import N_
 from .model import Milestone
 from .problems import Problems, did_you_mean
+from .schema import MILESTONE, names, required
 from .timezones import ZoneInfoNotFoundError, zone
 from .yamlsource import line_of
 
@@ -23,7 +24,8 @@ KINDS: dict[str, str] = {
     "implementation": N_("Implementation"),
     "event": N_("Event"),
 }
-FIELDS = ("id", "kind", "date", "start", "end", "place", "timezone")
+FIELDS = names(MILESTONE)
+REQUIRED = required(MILESTONE)
 
 
 def read_schedule(value: Any, path: str, problems: Problems, places: set[str], line: int = 1) -> tuple[Milestone, ...]:
@@ -38,7 +40,7 @@ def read_schedule(value: Any, path: str, problems: Problems, places: set[str], l
     milestones: list[Milestone] = []
     seen: set[str] = set()
     for index, raw in enumerate(value):
-        fields = Fields(raw, path, problems, FIELDS, ("id", "kind"), what="milestone field")
+        fields = Fields(raw, path, problems, FIELDS, REQUIRED, what="milestone field")
         line = line_of(value, index, 1)
         milestone_id = fields.text("id")
         if milestone_id and not is_slug(milestone_id):
