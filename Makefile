@@ -31,7 +31,7 @@ check: $(VENV)/.runtime
 serve: $(VENV)/.runtime
 	$(PY) build.py serve
 
-# After a change to labsite/schema.py: rewrite schemas/, .vscode/settings.json and the table in docs/content.md.
+# After a change to labsite/model/schema.py: rewrite schemas/, .vscode/settings.json and the table in docs/content.md.
 schemas: $(VENV)/.runtime
 	$(PY) build.py schemas
 

@@ -20,10 +20,10 @@ import traceback
 from pathlib import Path
 from typing import TextIO
 
-from labsite.dates import FIRST_YEAR, LAST_YEAR
-from labsite.output import reason
-from labsite.pipeline import BuildResult, Options, StateNotSaved, WriteFailed, build_site
-from labsite.problems import BuildFailed, Problem
+from labsite.build.run import BuildResult, Options, StateNotSaved, WriteFailed, build_site
+from labsite.model.dates import FIRST_YEAR, LAST_YEAR
+from labsite.model.problems import BuildFailed, Problem
+from labsite.outputs.writer import reason
 
 HERE = Path(__file__).resolve().parent
 COMMANDS = ("build", "check", "serve", "i18n", "server-config", "new", "schemas")
@@ -36,7 +36,7 @@ I18N_ACTIONS = """actions:
 
 def parse_now(text: str | None, tz_name: str) -> dt.datetime:
     """The build's moment: --now, else SOURCE_DATE_EPOCH, else the clock."""
-    from labsite.timezones import ZoneInfoNotFoundError, zone
+    from labsite.model.timezones import ZoneInfoNotFoundError, zone
 
     try:
         tz = zone(tz_name)
@@ -68,8 +68,8 @@ def in_ci() -> bool:
 
 def site_timezone(root: Path) -> str:
     """The configured time zone, read leniently (errors are reported by the build itself)."""
-    from labsite.config import load_config
-    from labsite.problems import Problems
+    from labsite.load.config import load_config
+    from labsite.model.problems import Problems
 
     return load_config(root, Problems()).timezone
 
@@ -178,8 +178,8 @@ def cmd_i18n(args: argparse.Namespace) -> int:
     if args.action is None:
         print(f"error: 'i18n' needs an action.\n{I18N_ACTIONS}", file=sys.stderr)
         return 2
-    from labsite import i18n_status
-    from labsite.problems import Problems
+    from labsite.commands import i18n as i18n_status
+    from labsite.model.problems import Problems
 
     problems = Problems()
     root = args.root
@@ -205,9 +205,9 @@ def cmd_i18n(args: argparse.Namespace) -> int:
 
 def cmd_server_config(args: argparse.Namespace) -> int:
     """Print the web server configuration for the built site."""
-    from labsite.config import load_config
-    from labsite.nginx import ConfigError, nginx_config
-    from labsite.problems import Problems
+    from labsite.load.config import load_config
+    from labsite.model.problems import Problems
+    from labsite.outputs.nginx import ConfigError, nginx_config
 
     problems = Problems()
     config = load_config(args.project, problems)
@@ -224,9 +224,9 @@ def cmd_server_config(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Write the files of a new item and say what to fill in."""
-    from labsite import scaffold
-    from labsite.config import load_config
-    from labsite.problems import Problems
+    from labsite.commands import new as scaffold
+    from labsite.load.config import load_config
+    from labsite.model.problems import Problems
 
     problems = Problems()
     config = load_config(args.root, problems)
@@ -242,10 +242,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:
-    """Regenerate (or, with --check, compare) the files made from labsite/schema.py."""
-    from labsite import schema_files
-    from labsite.config import load_config
-    from labsite.problems import Problems
+    """Regenerate (or, with --check, compare) the files made from labsite/model/schema.py."""
+    from labsite.load.config import load_config
+    from labsite.model.problems import Problems
+    from labsite.outputs import schema_files
 
     problems = Problems()
     config = load_config(args.root, problems)
@@ -255,18 +255,18 @@ def cmd_schemas(args: argparse.Namespace) -> int:
         return 1
     if args.check:
         for rel in schema_files.stale(args.root, files):
-            problems.error(rel, 0, "differs from the field definitions in labsite/schema.py",
+            problems.error(rel, 0, "differs from the field definitions in labsite/model/schema.py",
                            "Run 'python build.py schemas' and commit the result.")
         report(problems)
         return 1 if problems else 0
     changed = schema_files.write(args.root, files)
-    print("\n".join(f"wrote {rel}" for rel in changed) or "everything generated from labsite/schema.py is up to date")
+    print("\n".join(f"wrote {rel}" for rel in changed) or "everything generated from labsite/model/schema.py is up to date")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Preview with live reload until interrupted."""
-    from labsite.server import serve
+    from labsite.commands.serve import serve
 
     if not 1 <= args.port <= 65535:
         print(f"error: --port {args.port} is not a port number: use one from 1 to 65535, such as 8000", file=sys.stderr)
@@ -277,8 +277,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def result_target(root: Path) -> str:
     """The output folder, for the summary."""
-    from labsite.config import load_config
-    from labsite.problems import Problems
+    from labsite.load.config import load_config
+    from labsite.model.problems import Problems
 
     return str(load_config(root, Problems()).output_path)
 

@@ -24,8 +24,8 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from labsite.incremental import rebuild, scan  # noqa: E402
-from labsite.pipeline import Options  # noqa: E402
+from labsite.build.incremental import rebuild, scan  # noqa: E402
+from labsite.build.pipeline import Options  # noqa: E402
 
 LANGS = ("kk", "ru", "en")
 WORDS = ["film", "lab", "mentor", "story", "documentary", "producer", "pitch", "edition", "editor", "camera", "sound",

@@ -10,8 +10,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from labsite.linkcheck import PAGE_BUDGET, page_weights  # noqa: E402
-from labsite.pipeline import Options, build_site  # noqa: E402
+from labsite.build.run import Options, build_site  # noqa: E402
+from labsite.outputs.checks import PAGE_BUDGET, page_weights  # noqa: E402
 
 
 def main() -> int:
@@ -21,8 +21,8 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=5)
     args = parser.parse_args()
     result = build_site(args.root, Options(dt.datetime.now(dt.UTC)), write=False)
-    from labsite.config import load_config
-    from labsite.problems import Problems
+    from labsite.load.config import load_config
+    from labsite.model.problems import Problems
 
     weights = page_weights(result.files, load_config(args.root, Problems()))
     for path, weight in sorted(weights.items(), key=lambda item: -item[1])[: args.top]:

@@ -112,7 +112,7 @@ def interrupt_while_loading(monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl+C while the content is read."""
     def load_content(*args: object) -> None:
         raise KeyboardInterrupt
-    monkeypatch.setattr("labsite.pipeline.load_content", load_content)
+    monkeypatch.setattr("labsite.build.pipeline.load_content", load_content)
 
 
 def deep_list(depth: int) -> str:

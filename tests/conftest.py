@@ -1,13 +1,19 @@
-"""Shared fixtures: the project, a scratch copy of a sample site, and the real command line."""
+"""Shared fixtures, in layers: a sample project, the site loaded from it, the site built from it.
+
+The session-wide layers are for tests that only read; a test that edits files takes ``sample_site``,
+a fresh copy of its own. Tests that drive Chromium are marked ``browser`` (``pytest -m browser``).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,3 +52,38 @@ def sample_site(tmp_path: Path) -> Path:
 def build() -> Callable[..., subprocess.CompletedProcess[str]]:
     """The command line, bound to a project folder per call."""
     return run_build
+
+
+#: The moment the shared sample builds assume: the sample's open call is open then.
+SAMPLE_NOW = "2025-08-01"
+
+
+@pytest.fixture(scope="session")
+def sample_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy of the valid sample site for the whole session; tests must not change it."""
+    return copy_site("valid", tmp_path_factory.mktemp("shared") / "site")
+
+
+@pytest.fixture(scope="session")
+def loaded_sample(sample_project: Path) -> Any:
+    """The sample site loaded and validated at ``SAMPLE_NOW``, as the build's first stage returns it."""
+    from labsite.build.pipeline import Options, load_site
+    from labsite.model.timezones import zone
+
+    now = dt.datetime.fromisoformat(SAMPLE_NOW).replace(tzinfo=zone("Asia/Almaty"))
+    return load_site(sample_project, Options(now))
+
+
+@pytest.fixture(scope="session")
+def built_sample(sample_project: Path) -> Path:
+    """The sample site built once by the command line at ``SAMPLE_NOW``; returns its output folder."""
+    result = run_build(sample_project, "--now", SAMPLE_NOW)
+    assert result.returncode == 0, result.stderr
+    return sample_project / "_site"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that uses the browser, so that ``-m browser`` or ``-m "not browser"`` selects them."""
+    for item in items:
+        if {"browser", "page"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

@@ -133,7 +133,7 @@ def test_ctrl_c_during_the_swap_is_held_until_the_new_site_is_in_place(sample_si
     # A real SIGINT arrives between the two renames: the swap and the state file are finished first, then it stops.
     import signal
 
-    from labsite import output
+    from labsite.outputs import writer as output
 
     code, _ = run(sample_site, Case(lambda r: None, ()), "build", monkeypatch)
     assert code == 0

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import SAMPLE_NOW
+
 NOW = "2025-08-01"
 LANGS = ("kk", "ru", "en")
 
@@ -46,11 +48,10 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def built(sample_site: Path, build) -> Path:
-    """The sample site built at a fixed moment; returns the output folder."""
-    result = build(sample_site, "--now", NOW)
-    assert result.returncode == 0, result.stderr
-    return sample_site / "_site"
+def built(built_sample: Path) -> Path:
+    """The sample site built at a fixed moment (once per session; read only); returns the output folder."""
+    assert NOW == SAMPLE_NOW
+    return built_sample
 
 
 def routes(site: Path, lang: str) -> set[str]:

@@ -16,12 +16,12 @@ import vobject
 from ical.calendar_stream import IcsCalendarStream
 from playwright.sync_api import Page
 
-from labsite.calendar_events import milestone_events
-from labsite.calendar_state import STATE_FILE
-from labsite.dates import When, parse_date
-from labsite.model import Edition, Meta, Milestone
-from labsite.pipeline import Options, build_site
-from labsite.problems import BuildFailed
+from labsite.build.run import Options, build_site
+from labsite.model.dates import When, parse_date
+from labsite.model.events import milestone_events
+from labsite.model.items import Edition, Meta, Milestone
+from labsite.model.problems import BuildFailed
+from labsite.outputs.calendar_state import STATE_FILE
 from tests import ics_lint
 from tests.browser import run_axe, serve_directory
 from tests.conftest import PROJECT

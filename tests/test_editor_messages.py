@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from labsite.pipeline import Options
-from labsite.server import Preview
+from labsite.build.pipeline import Options
+from labsite.commands.serve import Preview
 from tests.bad_inputs import edit, write
 from tests.conftest import run_build
 
@@ -177,7 +177,7 @@ def test_i18n_without_an_action_lists_the_actions(sample_site: Path) -> None:
 def test_the_preview_prints_its_warnings_in_full(sample_site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import datetime as dt
 
-    from labsite.timezones import zone
+    from labsite.model.timezones import zone
 
     moment = dt.datetime(2025, 8, 1, tzinfo=zone("Asia/Almaty"))
     preview = Preview(sample_site, lambda: Options(moment), write=False)

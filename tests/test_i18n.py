@@ -14,11 +14,12 @@ import pytest
 from babel import Locale
 from babel.messages.pofile import read_po, write_po
 
-from labsite.catalogs import extract, read_catalog
-from labsite.dates import DateFormatter, parse_date
-from labsite.i18n import load_translations
-from labsite.problems import Problems
-from labsite.translation import file_hash, write_hash
+from labsite.i18n.bundle import load_translations
+from labsite.i18n.catalog_writer import extract
+from labsite.i18n.catalogs import read_catalog
+from labsite.i18n.translation import file_hash, write_hash
+from labsite.model.dates import DateFormatter, parse_date
+from labsite.model.problems import Problems
 from tests.conftest import PROJECT, run_build
 
 NOW = "2025-08-01"

@@ -14,7 +14,7 @@ import brotli
 import pytest
 from playwright.sync_api import Browser
 
-from labsite.nginx import CSP, IMMUTABLE
+from labsite.outputs.nginx import CSP, IMMUTABLE
 from tests.conftest import PROJECT, copy_site, run_build
 from tests.nginx_server import Nginx, run_nginx
 
@@ -270,7 +270,7 @@ def test_check_reports_inline_code_the_policy_would_block(sample_site: Path) -> 
 
 
 def test_only_code_that_would_run_inline_is_reported() -> None:
-    from labsite.cspcheck import inline_code
+    from labsite.outputs.csp import inline_code
 
     page = b"""<html><head><script type="application/ld+json">{"@type": "Thing"}</script>
 <script type="application/json" id="texts">{}</script>

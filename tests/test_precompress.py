@@ -10,7 +10,7 @@ from pathlib import Path
 import brotli
 import pytest
 
-from labsite.precompress import MIN_SIZE, TEXT_SUFFIXES, compressed_files
+from labsite.outputs.precompress import MIN_SIZE, TEXT_SUFFIXES, compressed_files
 
 NOW = "2025-08-01"
 

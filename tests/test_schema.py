@@ -13,11 +13,13 @@ import jsonschema
 import pytest
 import yaml
 
-from labsite import scaffold, schema, schema_files, schema_json
-from labsite.config import load_config
-from labsite.content import load_content
-from labsite.problems import Problems
-from labsite.schedule import KINDS
+from labsite.commands import new as scaffold
+from labsite.load.config import load_config
+from labsite.load.content import load_content
+from labsite.model import schema
+from labsite.model.problems import Problems
+from labsite.outputs import schema_files, schema_json
+from labsite.present.views import KIND_LABELS
 from tests.conftest import PROJECT, SITES, copy_site, run_build
 
 
@@ -69,7 +71,7 @@ def test_yaml_12_reads_dates_as_text_and_yes_as_a_word() -> None:
 
 
 def test_every_milestone_kind_has_a_label_and_no_label_lacks_a_kind() -> None:
-    assert tuple(KINDS) == schema.MILESTONE_KINDS
+    assert tuple(KIND_LABELS) == schema.MILESTONE_KINDS
 
 
 def test_committed_schemas_settings_and_docs_table_equal_what_the_code_generates() -> None:
@@ -182,7 +184,7 @@ def test_schemas_check_reports_a_drifted_table_and_schemas_rewrites_it(tmp_path:
     (root / "schemas/lab.schema.json").unlink()
     result = run_build(root, "schemas", "--check")
     assert result.returncode == 1
-    assert "docs/content.md: error: differs from the field definitions in labsite/schema.py" in result.stderr
+    assert "docs/content.md: error: differs from the field definitions in labsite/model/schema.py" in result.stderr
     assert "schemas/lab.schema.json: error: differs" in result.stderr
     assert run_build(root, "schemas").returncode == 0
     assert run_build(root, "schemas", "--check").returncode == 0

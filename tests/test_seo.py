@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from labsite.config import SiteConfig
-from labsite.linkcheck import PAGE_BUDGET, check_output, page_weights
-from labsite.structured import script_json
+from labsite.load.config import SiteConfig
+from labsite.outputs.checks import PAGE_BUDGET, check_output, page_weights
+from labsite.present.structured import script_json
 from tests.conftest import copy_site, run_build
 
 NOW = "2025-08-01"

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from labsite.incremental import Build, rebuild, scan
-from labsite.pipeline import Options, build_site
-from labsite.problems import BuildFailed
-from labsite.server import find
+from labsite.build.incremental import Build, rebuild, scan
+from labsite.build.run import Options, build_site
+from labsite.commands.serve import find
+from labsite.model.problems import BuildFailed
 from tests.conftest import PROJECT, copy_site, run_build
 
 NOW = "2025-08-01"
@@ -70,7 +70,7 @@ def test_editing_a_person_renders_only_the_pages_that_show_them(sample_site: Pat
     assert "en/people/jane-doe/index.html" in second.rendered
     assert b"new biography" in second.files["en/people/jane-doe/index.html"]
     assert second.site.environments is first.site.environments, "a content edit recompiled the templates"
-    assert second.site.problems.warnings == first.site.problems.warnings
+    assert second.site.problems == first.site.problems
     assert "en/news/open-call/index.html" not in second.rendered
     assert "en/about/index.html" not in second.rendered
     assert len(second.rendered) < len(second.pages)

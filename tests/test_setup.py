@@ -18,7 +18,7 @@ import icalendar
 import pytest
 from babel.messages.pofile import read_po
 
-from labsite.calendar_state import STATE_FILE
+from labsite.outputs.calendar_state import STATE_FILE
 from tests.conftest import PROJECT, run_build
 
 LOCKS = ("requirements.txt", "requirements-dev.txt")

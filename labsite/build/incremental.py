@@ -1,0 +1,228 @@
+"""The one pipeline: (re)build the site, rendering only the pages an edit reaches; from nothing, a whole build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, meta
+from jinja2.exceptions import TemplateError
+
+from ..load.config import CONFIG_FILE
+from ..model.problems import Problems
+from ..outputs.html import TEMPLATES_DIR
+from ..outputs.ics import Calendars, build_calendars
+from ..outputs.sitemap import ROBOTS_FILE, SITEMAP_FILE, sitemap_files
+from ..present.pages import OutputPage
+from .pipeline import (
+    LoadedSite,
+    Options,
+    assemble,
+    fail_on,
+    load_site,
+    news_and_status,
+    page_contexts,
+    render_pages,
+)
+
+#: What the preview watches, relative to the project folder.
+WATCHED = ("content", TEMPLATES_DIR, "locales", "static", CONFIG_FILE)
+
+#: A file's state as far as rebuilds care: modification time (ns) and size.
+Stamp = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Build:
+    """A good build of the preview: its files and what each page was rendered from."""
+
+    site: LoadedSite
+    pages: dict[str, OutputPage]
+    contexts: dict[str, dict[str, Any]]
+    files: dict[str, bytes]
+    stamps: dict[str, Stamp]
+    now: dt.datetime
+    rendered: frozenset[str]
+    seconds: float
+    #: The calendar feeds and their event state, when made anew (``None`` when kept from the previous build).
+    calendars: Calendars | None = None
+    #: When an open call next changes state (ISO 8601), so that a deploy can rebuild then.
+    next_change: str | None = None
+
+
+def scan(root: Path) -> dict[str, Stamp]:
+    """The watched files with their stamps, by path relative to ``root`` (hidden and editor backup files left out)."""
+    stamps: dict[str, Stamp] = {}
+    for name in WATCHED:
+        try:
+            stat = os.stat(root / name)
+        except OSError:
+            continue
+        if os.path.isdir(root / name):
+            _scan_folder(str(root / name), f"{name}/", stamps)
+        else:
+            stamps[name] = (stat.st_mtime_ns, stat.st_size)
+    return stamps
+
+
+def _scan_folder(folder: str, prefix: str, stamps: dict[str, Stamp]) -> None:
+    """Add the files under ``folder`` to ``stamps``; ``prefix`` is the folder's relative path."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith(".") or entry.name.endswith(("~", ".swp", ".tmp")):
+            continue
+        try:
+            if entry.is_dir():
+                _scan_folder(entry.path, f"{prefix}{entry.name}/", stamps)
+            elif entry.is_file():
+                stat = entry.stat()
+                stamps[prefix + entry.name] = (stat.st_mtime_ns, stat.st_size)
+        except OSError:  # removed while looking
+            continue
+
+
+def changed_files(old: Mapping[str, Stamp], new: Mapping[str, Stamp]) -> frozenset[str]:
+    """Files added, removed or modified between two scans."""
+    return frozenset(path for path in old.keys() | new.keys() if old.get(path) != new.get(path))
+
+
+def template_closures(env: Environment) -> dict[str, frozenset[str]]:
+    """For each template, the templates it is made of (itself, what it extends, includes and imports)."""
+    direct: dict[str, frozenset[str] | None] = {}
+    names = env.list_templates(extensions=["html", "xml", "txt"])
+    for name in names:
+        try:
+            source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            found = list(meta.find_referenced_templates(env.parse(source)))
+        except TemplateError:
+            direct[name] = None
+            continue
+        direct[name] = None if None in found else frozenset(r for r in found if r is not None)
+    closures: dict[str, frozenset[str]] = {}
+    for name in names:
+        seen, todo, dynamic = {name}, [name], False
+        while todo:
+            refs = direct.get(todo.pop(), frozenset())
+            if refs is None:
+                dynamic = True
+                break
+            todo.extend(refs - seen)
+            seen.update(refs)
+        # A template that names another by a variable may use any of them.
+        closures[name] = frozenset(names) if dynamic else frozenset(seen)
+    return closures
+
+
+def _touches_all(changed: Iterable[str]) -> bool:
+    """Whether settings or catalogues changed: they reach every page and feed."""
+    return any(path == CONFIG_FILE or path.startswith("locales/") for path in changed)
+
+
+def _templates_of(changed: Iterable[str]) -> frozenset[str]:
+    """Template names among changed paths."""
+    prefix = f"{TEMPLATES_DIR}/"
+    return frozenset(path[len(prefix):] for path in changed if path.startswith(prefix))
+
+
+def stale_pages(previous: Build | None, site: LoadedSite, pages: list[OutputPage],
+                contexts: dict[str, dict[str, Any]], changed: frozenset[str]) -> list[OutputPage]:
+    """The pages to render again after ``changed`` files, given the previous good build."""
+    if previous is None or CONFIG_FILE in changed:
+        return pages
+    if any(path.startswith("static/") for path in changed) and site.assets.urls != previous.site.assets.urls:
+        return pages
+    # A language reads only its own catalogue, locales/<lang>/…; the template (.pot) and babel.cfg reach no page.
+    locales = {path.split("/")[1] for path in changed if path.startswith("locales/") and path.count("/") >= 2}
+    templates = _templates_of(changed)
+    closures = template_closures(next(iter(site.environments.values()))) if templates else {}
+    stale = []
+    for page in pages:
+        key = page.output_path
+        old = previous.pages.get(key)
+        if (old is None or key not in previous.files or page.lang in locales
+                or templates & closures.get(page.template, frozenset({page.template}))
+                or changed & (page.deps | old.deps)
+                # What the deps do not list (a lab's title on a person's page, the menu) still shows here.
+                or contexts[key] != previous.contexts.get(key)):
+            stale.append(page)
+    return stale
+
+
+def derived_files(site: LoadedSite, pages: list[OutputPage], options: Options, previous: Build | None,
+                  changed: frozenset[str]) -> tuple[dict[str, bytes], Calendars | None, str | None]:
+    """The files made from the whole site besides pages (feeds, sitemaps, the status file), the calendars
+    when made anew, and the next moment an open call changes state."""
+    calendars = _calendars(site, options, previous, changed)
+    kept = previous.files if previous is not None and calendars is None else {}
+    files = dict(calendars.files) if calendars else {path: data for path, data in kept.items() if path.endswith(".ics")}
+    files.update(_sitemap_files(site, pages, options, previous))
+    news, next_change = news_and_status(site, options)
+    files.update(news)
+    return files, calendars, next_change
+
+
+def _sitemap_files(site: LoadedSite, pages: list[OutputPage], options: Options,
+                   previous: Build | None) -> dict[str, bytes]:
+    """The sitemap and robots.txt, kept while the settings and the list of pages stay the same."""
+    if previous is not None and previous.site.config == site.config:
+        listed = [(page.route, page.lang, page.draft) for page in pages]
+        if listed == [(page.route, page.lang, page.draft) for page in previous.pages.values()]:
+            return {name: previous.files[name] for name in (SITEMAP_FILE, ROBOTS_FILE) if name in previous.files}
+    return sitemap_files(pages, site.config, options.drafts)
+
+
+def _calendars(site: LoadedSite, options: Options, previous: Build | None, changed: frozenset[str]) -> Calendars | None:
+    """The calendar feeds; ``None`` to keep the previous build's, when nothing they are made of changed (they are slow).
+
+    Without ``--now`` every rebuild has a new moment; within a day only the feeds' DTSTAMP would differ.
+    """
+    same_day = previous is not None and previous.now.date() == options.now.date()
+    if previous is not None and same_day and not _touches_all(changed):
+        old, new = previous.site.content, site.content
+        # The feeds are made from editions, their labs and places only (see labsite.outputs.ics).
+        if (old.editions, old.labs, old.places) == (new.editions, new.labs, new.places):
+            return None
+    found = Problems()
+    calendars = build_calendars(site.content, site.config, site.languages, options.now, found)
+    fail_on([*site.problems, *found], options)
+    return calendars
+
+
+def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[str, Stamp]) -> Build:
+    """Build the site, rendering only what changed since ``previous``; raise ``BuildFailed`` on errors.
+
+    Without ``previous`` this is the whole build: ``build_site`` and the preview's first build are this call.
+
+    ``stamps`` is the scan taken before reading, so that an edit made during the build is seen next time.
+    """
+    started = time.perf_counter()
+    changed = changed_files(previous.stamps, stamps) if previous else frozenset(stamps)
+    content_only = all(path.startswith("content/") for path in changed)
+    # Compiled templates are kept after a content edit: compiling them costs more than rendering a few pages.
+    site = load_site(root, options, unchanged=previous.site if previous is not None and content_only else None)
+    pages = assemble(site, options)
+    contexts = page_contexts(site, pages, options)
+    stale = stale_pages(previous, site, pages, contexts, changed)
+    fresh = render_pages(site, stale, contexts, options)
+    files: dict[str, bytes] = {}
+    if previous is not None:
+        fresh_paths = {page.output_path for page in stale}
+        files = {page.output_path: previous.files[page.output_path] for page in pages
+                 if page.output_path not in fresh_paths}
+    files.update(fresh)
+    default_404 = f"{site.config.default_language}/404.html"
+    if default_404 in files:
+        files["404.html"] = files[default_404]
+    derived, calendars, next_change = derived_files(site, pages, options, previous, changed)
+    files.update(derived)
+    return Build(site, {page.output_path: page for page in pages}, contexts, files, stamps, options.now,
+                 frozenset(page.output_path for page in stale),
+                 time.perf_counter() - started, calendars, next_change)

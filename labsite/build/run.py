@@ -1,0 +1,109 @@
+"""A build of the whole site: the one pipeline from nothing, then the output checked or written."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..i18n.extraction import unextracted
+from ..model.problems import Problems
+from ..outputs.calendar_state import STATE_FILE, EventState, line_of, save_state
+from ..outputs.checks import check_output
+from ..outputs.csp import csp_problems
+from ..outputs.precompress import compression_totals, with_compressed
+from ..outputs.writer import reason, write_site
+from ..present.pages import OutputPage
+from .incremental import rebuild, scan
+from .pipeline import Options, fail_on
+
+__all__ = ["BuildResult", "Options", "StateNotSaved", "WriteFailed", "build_site"]
+
+
+@dataclass
+class BuildResult:
+    """What a build produced."""
+
+    files: dict[str, bytes]
+    pages: list[OutputPage]
+    problems: Problems
+    seconds: float = 0.0
+    counts: Counter[str] = field(default_factory=Counter)
+    #: When an open call next changes state (ISO 8601), so that a deploy can rebuild then.
+    next_change: str | None = None
+    #: Per encoding, from the write step: files precompressed, their bytes, the bytes of the compressed copies.
+    compressed: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+
+    def feed_counts(self) -> tuple[int, int]:
+        """How many iCal files (feeds and single events) and Atom news feeds the build produced."""
+        return (sum(name.endswith(".ics") for name in self.files),
+                sum(name.endswith("/atom.xml") for name in self.files))
+
+
+def _warn_unrecorded(problems: Problems, changed: list[str]) -> None:
+    """In ``check``: a warning when calendar events changed but ``calendar_state.json`` does not record it yet."""
+    if changed:
+        problems.warn(STATE_FILE, 0,
+                      f"{len(changed)} calendar event(s) are new or changed since the state was recorded "
+                           f"({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''})",
+                           f"Run 'python build.py' and commit {STATE_FILE}, so that every deploy publishes "
+                           "the same SEQUENCE and LAST-MODIFIED.")
+
+
+def _refuse_unrecorded(problems: Problems, root: Path, changed: list[str]) -> None:
+    """In CI: an error for calendar events that changed but that ``calendar_state.json`` does not record."""
+    problems.error(STATE_FILE, line_of(root, changed[0]),
+                        f"{len(changed)} calendar event(s) are new or changed but not recorded in {STATE_FILE} "
+                        f"({', '.join(changed[:3])}{', …' if len(changed) > 3 else ''}); a build in CI does not record them",
+                        f"On your machine, run 'python build.py' (or 'make site') and commit {STATE_FILE} "
+                        "with the content change, so that subscribers' calendars see the change.")
+
+
+class WriteFailed(Exception):
+    """The new site could not be written (disk full, permission denied…); the previous one is unchanged."""
+
+
+class StateNotSaved(Exception):
+    """The site was written, but ``calendar_state.json`` could not be."""
+
+
+def _record(root: Path, state: dict[str, EventState]) -> None:
+    """Save the calendar state right after the new site is in place."""
+    try:
+        save_state(root, state)
+    except OSError as exc:
+        raise StateNotSaved(f"the new site was written, but {STATE_FILE} could not be: {reason(exc)}") from exc
+
+
+def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
+    """The whole site: the preview's rebuild from nothing, then checked (``write`` false) or written.
+
+    Raise :class:`BuildFailed` on errors, :class:`WriteFailed` when the disk refuses the new site.
+    """
+    started = time.perf_counter()
+    build = rebuild(root, options, None, scan(root))
+    site, files, pages, calendars = build.site, build.files, list(build.pages.values()), build.calendars
+    assert calendars is not None  # made anew in a build from nothing
+    problems = Problems(site.problems)
+    if not write:
+        problems.extend(check_output(files, site.config))
+        problems.extend(csp_problems(files))
+        problems.extend(unextracted(root))
+        _warn_unrecorded(problems, calendars.changed)
+        fail_on(problems, options)
+    elif calendars.changed and not options.record_state:
+        _refuse_unrecorded(problems, site.config.root, calendars.changed)
+        fail_on(problems, options)
+    compressed: dict[str, tuple[int, int, int]] = {}
+    if write:
+        written = with_compressed(files)
+        try:
+            write_site(written, site.config.output_path, site.config.root,
+                       then=lambda: _record(site.config.root, calendars.state))
+        except OSError as exc:
+            raise WriteFailed(reason(exc)) from exc
+        compressed = compression_totals(written)
+    counts = Counter(page.lang for page in pages)
+    return BuildResult(files, pages, problems, time.perf_counter() - started, counts, build.next_change,
+                       compressed)

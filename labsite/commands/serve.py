@@ -1,0 +1,226 @@
+"""The live preview: serve the last good build from memory, rebuild after edits, reload open tabs."""
+
+from __future__ import annotations
+
+import html
+import logging
+import socket
+import sys
+import traceback
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, unquote
+
+from ..build.incremental import Build, Stamp, changed_files, rebuild, scan
+from ..build.pipeline import Options
+from ..model.problems import BuildFailed, Problem
+from ..outputs.mediatypes import CONTENT_TYPES, content_type
+from ..outputs.writer import write_site
+
+#: The query that asks for the last good version of a page while the build is broken.
+LAST_GOOD = "last-good"
+#: How often the watched files are looked at, in milliseconds.
+POLL_MS = 300
+#: Types a browser must get exactly; others come from ``mimetypes``.
+
+ERROR_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Build failed</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}}
+pre{{background:#fff3f3;border-left:4px solid #b00020;padding:1rem;white-space:pre-wrap}}</style>
+</head>
+<body>
+<h1>The site could not be rebuilt</h1>
+<p>{summary} The last good pages are kept; this page reloads by itself once the file is fixed.</p>
+<pre class="problems">{problems}</pre>
+{last_good}</body>
+</html>
+"""
+
+
+@dataclass(frozen=True)
+class Response:
+    """What the preview answers to one request."""
+
+    status: int
+    content_type: str
+    body: bytes
+    location: str = ""
+
+
+def ordered(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in the order the command line prints them: errors first."""
+    return sorted(problems, key=lambda p: (not p.is_error, p.path, p.line))
+
+
+def failure_text(problems: Iterable[Problem]) -> tuple[str, str]:
+    """A summary and the problems that stopped the build, as the command line prints them."""
+    listed = ordered(problems)
+    errors = [p for p in listed if p.is_error]
+    if not errors:
+        return f"{len(listed)} warning(s) in --strict mode.", "\n".join(map(str, listed))
+    return f"{len(errors)} error(s).", "\n".join(map(str, listed))
+
+
+def error_page(problems: Iterable[Problem], last_good: str = "") -> bytes:
+    """The page shown instead of any page while the build is broken: the command line's text."""
+    summary, text = failure_text(problems)
+    link = f'<p><a href="{html.escape(last_good)}">Show the last good version of this page</a></p>\n' if last_good else ""
+    return ERROR_PAGE.format(summary=summary, problems=html.escape(text), last_good=link).encode("utf-8")
+
+
+def find(url_path: str, files: Mapping[str, bytes]) -> tuple[int, str]:
+    """Map a decoded URL path to an output file: (200, file), (301, new URL path), (403, "") or (404, 404 page)."""
+    if "\\" in url_path or "\0" in url_path or not url_path.startswith("/"):
+        return 403, ""
+    for candidate in (url_path, unquote(url_path)):
+        if {".", ".."} & set(candidate.split("/")):
+            return 403, ""
+    rel = url_path.lstrip("/")
+    if rel == "" or rel.endswith("/"):
+        rel += "index.html"
+    if rel in files:
+        return 200, rel
+    if f"{rel}/index.html" in files:
+        return 301, quote(f"/{rel}/")  # never '//host/…', which a browser would take for another site
+    first = rel.split("/", 1)[0]
+    return 404, f"{first}/404.html" if f"{first}/404.html" in files else "404.html"
+
+
+class Preview:
+    """The preview's state: the last good build, the problems of the current one, and the files last seen."""
+
+    def __init__(self, root: Path, make_options: Callable[[], Options], write: bool = True) -> None:
+        self.root, self.make_options, self.write = root.resolve(), make_options, write
+        self.build: Build | None = None
+        self.problems: list[Problem] = []
+        self.seen: dict[str, Stamp] = {}
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preview-writer")
+
+    def refresh(self) -> bool:
+        """Rebuild when a watched file changed since last look; ``True`` when open tabs should reload."""
+        stamps = scan(self.root)
+        if stamps == self.seen:
+            return False
+        self.seen = stamps
+        edited = changed_files(self.build.stamps, stamps) if self.build else frozenset()
+        try:
+            build = rebuild(self.root, self.make_options(), self.build, stamps)
+        except BuildFailed as failed:
+            self.problems = ordered(failed.problems)
+            summary, text = failure_text(self.problems)
+            self._say(f"{text}\nBuild failed: {summary} The last good pages are still served; fix the file to go on.")
+            return True
+        except Exception as exc:  # a bug must not stop the preview an editor is looking at
+            traceback.print_exc()
+            self.problems = [Problem("(generator)", 0, f"internal error: {exc!r}", "See the terminal for details.")]
+            return True
+        warnings = ordered(p for p in build.site.problems if not p.is_error)
+        if self.build is None or warnings != ordered(p for p in self.build.site.problems if not p.is_error):
+            listed = "".join(f"{problem}\n" for problem in warnings)
+            self._say(f"{listed}{len(warnings)} warning(s)." if warnings else "No warnings.")
+        self.build, self.problems = build, []
+        if self.write:
+            self.writer.submit(self._write, build)
+        what = ", ".join(sorted(edited)[:3]) + (" …" if len(edited) > 3 else "") if edited else "the site"
+        self._say(f"{what}: rendered {len(build.rendered)} of {len(build.pages)} pages in {build.seconds * 1000:.0f} ms")
+        return True
+
+    def _write(self, build: Build) -> None:
+        """Write a good build to the output folder (the server itself answers from memory)."""
+        try:
+            write_site(build.files, build.site.config.output_path, build.site.config.root)
+        except (OSError, ValueError) as exc:
+            self._say(f"warning: the preview could not be written to {build.site.config.output_path}: {exc}")
+
+    @staticmethod
+    def _say(text: str) -> None:
+        """Tell the editor in the terminal."""
+        print(text, file=sys.stderr, flush=True)
+
+    def respond(self, url_path: str, query: str = "") -> Response:
+        """The answer to a GET for ``url_path`` (already percent-decoded); ``?last-good`` skips the error page."""
+        files = self.build.files if self.build else {}
+        status, rel = find(url_path, files)
+        if status == 403:
+            return Response(403, "text/plain; charset=utf-8", b"Forbidden\n")
+        if status == 301:
+            return Response(301, "text/plain; charset=utf-8", b"Moved\n", rel)
+        if self.problems and (status == 404 or rel.endswith(".html")) and query != LAST_GOOD:
+            last_good = f"{url_path}?{LAST_GOOD}" if status == 200 else ""
+            return Response(500, CONTENT_TYPES[".html"], error_page(self.problems, quote(last_good, safe="/?-")))
+        if status == 404 and rel not in files:
+            return Response(404, "text/plain; charset=utf-8", b"Not found\n")
+        return Response(status, content_type(rel), files[rel])
+
+    def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        """The preview as a WSGI application (livereload adds its script to HTML before ``</head>``)."""
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method not in ("GET", "HEAD"):
+            start_response("405 Method Not Allowed", [("Allow", "GET, HEAD"), ("Content-Type", "text/plain")])
+            return [b"Method not allowed\n"]
+        # WSGI gives the decoded path as Latin-1 characters standing for bytes.
+        url_path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "replace")
+        response = self.respond(url_path, environ.get("QUERY_STRING", ""))
+        reasons = {200: "OK", 301: "Moved Permanently", 403: "Forbidden", 404: "Not Found", 500: "Build Failed"}
+        headers = [("Content-Type", response.content_type), ("Cache-Control", "no-store"),
+                   ("X-Content-Type-Options", "nosniff")]
+        if response.location:
+            headers.append(("Location", response.location))
+        start_response(f"{response.status} {reasons[response.status]}", headers)
+        return [b"" if method == "HEAD" else response.body]
+
+
+def serve(root: Path, make_options: Callable[[], Options], host: str, port: int) -> int:
+    """Build, serve on ``host:port`` and rebuild after every edit until interrupted; the exit status."""
+    from livereload import Server
+    from livereload.handlers import LiveReloadHandler
+    from livereload.watcher import Watcher
+    from tornado.ioloop import PeriodicCallback
+
+    preview = Preview(root, make_options)
+
+    class PreviewWatcher(Watcher):  # type: ignore[misc]
+        """Looks at the watched files itself, so that it knows which changed and reloads once per rebuild."""
+
+        def start(self, callback: Callable[[], None]) -> bool:
+            PeriodicCallback(self.check, POLL_MS).start()
+            return True
+
+        def check(self) -> None:
+            if preview.refresh():
+                LiveReloadHandler.reload_waiters("/")
+
+        def examine(self) -> tuple[None, None]:
+            return None, None
+
+    try:
+        # Fail before building when the port is taken (tornado would only say so after the URL is printed).
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}; try another --port", file=sys.stderr)
+        return 1
+    preview.refresh()
+    watcher = PreviewWatcher()
+    watcher.watch(str(preview.root))  # the files themselves are listed by labsite.incremental.scan
+    server = Server(app=preview.wsgi, watcher=watcher)
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Serving the preview at http://{shown}:{port}/ (drafts {'shown' if make_options().drafts else 'hidden'}); "
+          "press Ctrl+C to stop.", flush=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: listening on {host}: other machines can see the preview", file=sys.stderr, flush=True)
+    try:
+        server.serve(port=port, host=host, debug=False, restart_delay=0)
+    except OSError as exc:
+        print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    finally:
+        preview.writer.shutdown(wait=True)
+    return 0

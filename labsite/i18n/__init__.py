@@ -1,0 +1,1 @@
+"""Catalogues, the per-language bundle of translations, and the translation state of every text."""

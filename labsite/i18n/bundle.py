@@ -1,0 +1,87 @@
+"""Catalogues and one Jinja environment per language."""
+
+from __future__ import annotations
+
+import gettext
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
+
+from ..load.paths import link_problem
+from ..model.problems import Problems
+from .catalogs import DOMAIN, LOCALES_DIR, CatalogReport, complete, po_path, read_catalog
+
+__all__ = ["DOMAIN", "LOCALES_DIR", "N_", "load_translations", "make_environment", "po_path"]
+
+
+def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
+    """Mark a string for extraction without translating it (it is translated where it is shown)."""
+    return message
+
+
+def load_translations(root: Path, lang: str, problems: Problems) -> gettext.NullTranslations:
+    """Read a ``.po`` catalogue straight into translations; no compile step is needed."""
+    report = read_catalog(root, lang, problems)
+    if report.catalog is None:
+        return gettext.NullTranslations()
+    warn_untranslated(report, problems)
+    return compile_catalog(report.catalog)
+
+
+def warn_untranslated(report: CatalogReport, problems: Problems) -> None:
+    """A warning at each fuzzy or missing string (errors under ``--strict``)."""
+    for entry in report.entries:
+        if entry.state == "fuzzy":
+            problems.warn(report.path, entry.line, f"fuzzy translation of '{entry.msgid}' (shown in English)",
+                          "Check the translation, then remove the '#, fuzzy' line above it.")
+        elif entry.state == "missing":
+            problems.warn(report.path, entry.line, f"'{entry.msgid}' is not translated (shown in English)",
+                          "Fill in its msgstr (every msgstr[n] for a plural).")
+
+
+def compile_catalog(catalog: Catalog) -> gettext.NullTranslations:
+    """Translations from the complete entries only, so a half-translated plural falls back to English."""
+    compiled = Catalog(locale=catalog.locale, charset="utf-8", fuzzy=False)
+    compiled.mime_headers = catalog.mime_headers
+    for message in catalog:
+        if complete(message):
+            compiled[message.id] = message
+    buffer = io.BytesIO()
+    write_mo(buffer, compiled)
+    buffer.seek(0)
+    try:
+        return gettext.GNUTranslations(buffer)
+    except ValueError:  # an unreadable Plural-Forms header, reported by read_catalog with its line
+        return gettext.NullTranslations()
+
+
+class TemplateLoader(FileSystemLoader):
+    """Loads templates from the templates folder, never through a link that leads out of the project."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.folder = folder
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        """The template's text, unless it is a link leading out of the project."""
+        if link_problem(self.folder.parent, self.folder / template):
+            raise TemplateNotFound(template)
+        return super().get_source(environment, template)
+
+
+def make_environment(templates: Path, translations: gettext.NullTranslations) -> Environment:
+    """A Jinja environment that renders templates in one language."""
+    env = Environment(
+        loader=TemplateLoader(templates),
+        autoescape=select_autoescape(["html", "xml"]),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    return env

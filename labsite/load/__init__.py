@@ -1,0 +1,1 @@
+"""Files to model: YAML with lines, fields, settings, content, schedules, references, and the path rule."""

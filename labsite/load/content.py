@@ -1,0 +1,241 @@
+"""Read ``content/`` into the model, with problems that name the file and line."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from ..model import schema
+from ..model.items import Article, Content, Edition, Faq, Lab, Meta, Page, Partner, Person, Place, Text, text_hash
+from ..model.problems import Problems, did_you_mean
+from .config import SiteConfig
+from .faq import parse_faq
+from .fields import SLUG_HINT, Fields, is_slug, shown
+from .paths import read_source
+from .references import check_links
+from .schedule import read_schedule
+from .sources import CONTENT_DIR, Source, discover, kind_of
+from .textcheck import check_markdown
+from .yamlsource import FrontMatterFile, YamlError, line_of, parse_yaml, split_front_matter
+
+COMMON = schema.names(schema.COMMON)
+TEXT_COMMON = schema.names(schema.TEXT_COMMON)
+FORMATS = schema.choices("edition", "format")
+#: Routes the generator owns; a free page may not take their names.
+RESERVED = frozenset({"labs", "people", "news", "faq", "calendar", "partners", "static", "404"})
+#: Front matter fields of each kind of text file (required, optional), from the schema.
+TEXT_FIELDS = schema.text_table()
+
+
+def load_content(config: SiteConfig, problems: Problems) -> Content:
+    """Read every file of ``content/`` and link the items to each other."""
+    root = config.root
+    sources = discover(root / CONTENT_DIR, root, config.languages, problems)
+    places = read_places(root / CONTENT_DIR / "places.yaml", root, config, problems)
+    reader = _Reader(config, problems, set(places))
+    buckets: dict[str, dict[str, Any]] = defaultdict(dict)
+    for source in sorted(sources.values(), key=lambda s: (s.folder, s.name)):
+        kind = kind_of(source.folder)
+        if kind is None:
+            where = f"{CONTENT_DIR}/{source.folder}" if source.folder else CONTENT_DIR
+            problems.warn(where, 0, f"'{source.name}' is not in a folder the generator reads; it is ignored",
+                          "Use labs/, people/, partners/, news/, pages/ or faq/.")
+            continue
+        item = reader.read(kind, source)
+        if item is None:
+            continue
+        if item.id in buckets[kind]:
+            other = buckets[kind][item.id].meta.path
+            problems.error(item.meta.path, 0, f"'{item.id}' is used by two items: this one and {other}",
+                           "Give one of them another file name or 'slug'.")
+            continue
+        buckets[kind][item.id] = item
+    content = Content(
+        labs=buckets["lab"], editions=buckets["edition"], people=buckets["person"], partners=buckets["partner"],
+        articles=buckets["article"], pages=buckets["page"], faqs=buckets["faq"], places=places,
+    )
+    check_links(content, problems, reader.broken)
+    return content
+
+
+def read_places(path: Path, root: Path, config: SiteConfig, problems: Problems) -> dict[str, Place]:
+    """Read ``content/places.yaml``."""
+    if not path.exists():
+        return {}
+    rel = path.relative_to(root).as_posix()
+    data = _parse(path, root, problems)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.error(rel, 1, "places.yaml must list places by id, each with a name and a country")
+        return {}
+    places = {}
+    for place_id, raw in data.items():
+        if not is_slug(place_id):
+            problems.error(rel, line_of(data, place_id), f"'{shown(place_id)}' is not an id", SLUG_HINT)
+            continue
+        fields = Fields(raw, rel, problems, schema.names(schema.PLACE), schema.required(schema.PLACE))
+        places[place_id] = Place(place_id, fields.localized("name", config.languages),
+                                 fields.localized("country", config.languages), fields.text("country_code"))
+    return places
+
+
+def _parse(path: Path, root: Path, problems: Problems) -> Any:
+    """Parse a YAML file, recording a located problem when it is malformed."""
+    text = read_source(root, path, problems)
+    if text is None:
+        return None
+    try:
+        return parse_yaml(text)
+    except YamlError as exc:
+        problems.error(path.relative_to(root).as_posix(), exc.line, exc.message,
+                       exc.hint or "Check the indentation, colons and quotes around this line.")
+    return None
+
+
+class _Reader:
+    """Reads each kind of item from its files."""
+
+    def __init__(self, config: SiteConfig, problems: Problems, places: set[str]) -> None:
+        self.config, self.problems, self.places = config, problems, places
+        self.langs = config.languages
+        #: Items whose files could not be read, by kind: left out, and so are the errors of references to them.
+        self.broken: dict[str, set[str]] = defaultdict(set)
+
+    @staticmethod
+    def item_id(kind: str, source: Source) -> str:
+        """How other items refer to this one: ``lab/year`` for an edition, else its file name."""
+        return f"{source.folder.split('/')[1]}/{source.name}" if kind == "edition" else source.name
+
+    def rel(self, path: Path) -> str:
+        """A path relative to the project, for messages."""
+        return path.relative_to(self.config.root).as_posix()
+
+    def read(self, kind: str, source: Source) -> Any:
+        """Read one item of ``kind``; ``None`` when it cannot be used at all."""
+        allowed, required = _FACTS[kind]
+        facts_rel = self.rel(source.facts) if source.facts else ""
+        if source.facts is None and kind != "page":
+            any_text = self.rel(next(iter(source.texts.values())))
+            self.problems.error(any_text, 0, f"no facts file for '{source.name}'",
+                                f"Create {Path(any_text).parent}/{source.name}.yaml beside it (see docs/content.md).")
+            self.broken[kind].add(self.item_id(kind, source))
+            return None
+        found = len(self.problems)
+        data = _parse(source.facts, self.config.root, self.problems) if source.facts else None
+        parsed = self.parse_texts(source)
+        if parsed is None or len(self.problems) > found:
+            # A file that cannot be parsed is the one mistake to report: every check of what it would
+            # have said (required fields, milestones, references to it) would only repeat it.
+            self.broken[kind].add(self.item_id(kind, source))
+            return None
+        fields = Fields(data, facts_rel, self.problems, allowed + COMMON, required)
+        texts = self.read_texts(kind, parsed)
+        meta = self.meta(fields, facts_rel or self.rel(next(iter(source.texts.values()))), texts)
+        item = getattr(self, f"_{kind}")(source, fields, meta)
+        if not texts:
+            self.problems.error(facts_rel, 0, f"'{source.name}' has no text in any language",
+                                f"Add {source.name}.{self.config.source_language}.md beside it.")
+            self.broken[kind].add(self.item_id(kind, source))
+            return None
+        return item
+
+    def meta(self, fields: Fields, path: str, texts: dict[str, Text]) -> Meta:
+        """The fields every item has."""
+        source_language = fields.text("source_language", self.config.source_language)
+        if source_language not in self.langs:
+            fields.error("source_language", f"'{source_language}' is not one of the site's languages",
+                         "Use one of: " + ", ".join(self.langs) + ".")
+            source_language = self.config.source_language
+        return Meta(path, fields.flag("draft"), fields.date("publish_date"), source_language, texts, fields.data)
+
+    def parse_texts(self, source: Source) -> dict[str, tuple[str, FrontMatterFile]] | None:
+        """Split the ``.md`` files of an item into front matter and body; ``None`` when one cannot be read."""
+        parsed: dict[str, tuple[str, FrontMatterFile]] = {}
+        readable = True
+        for lang, path in sorted(source.texts.items()):
+            rel = self.rel(path)
+            raw = read_source(self.config.root, path, self.problems)
+            if raw is None:
+                readable = False
+                continue
+            try:
+                parsed[lang] = rel, split_front_matter(raw)
+            except YamlError as exc:
+                self.problems.error(rel, exc.line, exc.message, exc.hint or "Check the lines between the two '---' lines.")
+                readable = False
+        return parsed if readable else None
+
+    def read_texts(self, kind: str, parsed: dict[str, tuple[str, FrontMatterFile]]) -> dict[str, Text]:
+        """Check the front matter and Markdown of an item's texts, one per language."""
+        required, optional = TEXT_FIELDS[kind]
+        texts = {}
+        for lang, (rel, page) in parsed.items():
+            front = Fields(page.front, rel, self.problems, required + optional + TEXT_COMMON, required)
+            check_markdown(page.body, rel, page.body_line, self.problems)
+            for name in optional:
+                if isinstance(page.front.get(name), str):
+                    check_markdown(page.front[name], rel, front.line(name), self.problems, whole=False)
+            source_hash = front.text("source_hash")
+            texts[lang] = Text(lang, rel, page.front, page.body, page.body_line, source_hash,
+                               text_hash(page.front, page.body))
+        return texts
+
+    def slug(self, fields: Fields, default: str) -> str:
+        """The item's address name: its file name unless ``slug`` says otherwise."""
+        slug = fields.text("slug", default)
+        if not is_slug(slug):
+            fields.error("slug", f"'{shown(slug)}' cannot be used as a page address", SLUG_HINT)
+            return default
+        return slug
+
+    def _lab(self, source: Source, fields: Fields, meta: Meta) -> Lab:
+        return Lab(source.name, meta, fields.integer("order"))
+
+    def _edition(self, source: Source, fields: Fields, meta: Meta) -> Edition:
+        lab = source.folder.split("/")[1]
+        if not is_slug(lab):
+            self.problems.error(meta.path, 0, f"the folder name '{shown(lab)}' cannot be used as an address", SLUG_HINT)
+        places = fields.ids("places")
+        for place in places:
+            if place not in self.places:
+                fields.error("places", f"unknown place '{place}'",
+                             f"{did_you_mean(place, self.places)} Or add the place to content/places.yaml.")
+        schedule = read_schedule(fields.data.get("schedule"), meta.path, self.problems, self.places,
+                                 fields.line("schedule"))
+        return Edition(
+            lab, source.name, meta, fields.when("date", "start", "end"), fields.choice("format", FORMATS, "in-person"),
+            tuple(p for p in places if p in self.places), fields.ids("mentors"), fields.ids("partners"),
+            fields.url("apply_url"), fields.text("faq"), schedule,
+        )
+
+    def _person(self, source: Source, fields: Fields, meta: Meta) -> Person:
+        links = tuple(str(x) for x in fields.data.get("links") or [] if isinstance(x, str))
+        return Person(source.name, meta, fields.localized("name", self.langs), fields.text("organisation"), links)
+
+    def _partner(self, source: Source, fields: Fields, meta: Meta) -> Partner:
+        return Partner(source.name, meta, fields.localized("name", self.langs), fields.url("url"))
+
+    def _article(self, source: Source, fields: Fields, meta: Meta) -> Article | None:
+        date = fields.date("date")
+        if date is None:
+            return None
+        return Article(self.slug(fields, source.name), meta, date, fields.text("edition"))
+
+    def _page(self, source: Source, fields: Fields, meta: Meta) -> Page | None:
+        slug = self.slug(fields, source.name)
+        if slug in RESERVED:
+            self.problems.error(meta.path, fields.line("slug"),
+                                f"the page name '{slug}' is taken by the generator's own pages",
+                                "Rename the file or give it another 'slug'.")
+            return None
+        return Page(slug, meta, fields.integer("order"))
+
+    def _faq(self, source: Source, fields: Fields, meta: Meta) -> Faq:
+        sections = {lang: parse_faq(t.body, t.body_line, t.path, self.problems) for lang, t in meta.texts.items()}
+        return Faq(source.name, meta, fields.text("edition"), fields.integer("order"), sections)
+
+
+#: Facts fields of each kind (allowed, required), from the schema; the common fields are allowed everywhere.
+_FACTS = schema.facts_table()

@@ -1,0 +1,178 @@
+"""Typed reading of YAML fields, recording located problems instead of raising."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from ..model.dates import DateError, PartialDate, When, check_order, parse_date
+from ..model.items import Localized
+from ..model.problems import Problems, did_you_mean
+from .yamlsource import YamlMap, line_of, text_of
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+URL = re.compile(r"^(https?://[^\s/]+[^\s]*|mailto:[^\s@]+@[^\s@]+)$")
+#: The longest file or address name: longer ones break on some disks and are hard to share.
+MAX_SLUG = 100
+SLUG_HINT = (f"Use lowercase Latin letters, digits and single hyphens, at most {MAX_SLUG} characters, "
+             "e.g. impact-lab-2024.")
+
+
+def is_slug(value: object) -> bool:
+    """Whether ``value`` can be used as a file or URL name."""
+    return isinstance(value, str) and len(value) <= MAX_SLUG and bool(SLUG.match(value))
+
+
+def shown(value: object, width: int = 40) -> str:
+    """A value short enough to quote in a message."""
+    text = str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class Fields:
+    """Reads one YAML mapping against the fields a kind of file may have."""
+
+    def __init__(self, data: Any, path: str, problems: Problems, allowed: Iterable[str],
+                 required: Iterable[str] = (), what: str = "field") -> None:
+        self.path, self.problems = path, problems
+        self.data: YamlMap = data if isinstance(data, YamlMap) else YamlMap()
+        if not isinstance(data, YamlMap):
+            self.data.line, self.data.lines = line_of(data, default=1), {}
+            if data is not None:
+                problems.error(path, self.data.line, "expected 'field: value' lines here")
+        allowed = set(allowed)
+        for key in self.data:
+            if key not in allowed:
+                problems.error(path, self.line(key), f"unknown {what} '{key}'", did_you_mean(key, allowed))
+        for key in required:
+            if key not in self.data or self.data[key] in (None, ""):
+                problems.error(path, self.data.line or 1, f"the required {what} '{key}' is missing",
+                               f"Add a line '{key}: …'.")
+
+    def line(self, key: str) -> int:
+        """The line of a field, or of the mapping."""
+        return line_of(self.data, key, default=self.data.line or 1)
+
+    def error(self, key: str, message: str, hint: str = "") -> None:
+        """Record an error at a field."""
+        self.problems.error(self.path, self.line(key), message, hint)
+
+    def text(self, key: str, default: str = "") -> str:
+        """A text field."""
+        value = self.data.get(key)
+        if value is None:
+            return default
+        text = text_of(self.data, key)
+        if text is None:
+            self.error(key, f"'{key}' must be text, not a list or a block")
+            return default
+        return text if isinstance(value, str) else text.strip()
+
+    def integer(self, key: str, default: int = 0) -> int:
+        """A whole number."""
+        value = self.data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.error(key, f"'{key}' must be a whole number, not '{value}'")
+            return default
+        return value
+
+    def flag(self, key: str) -> bool:
+        """A yes/no field."""
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.error(key, f"'{key}' must be true or false, not '{value}'")
+            return False
+        return value
+
+    def choice(self, key: str, options: Iterable[str], default: str) -> str:
+        """One of a fixed set of words."""
+        value = self.text(key, default)
+        options = list(options)
+        if value not in options:
+            self.error(key, f"'{key}: {value}' is not allowed", did_you_mean(str(value), options, few=len(options)))
+            return default
+        return value
+
+    def url(self, key: str) -> str:
+        """A web address."""
+        value = self.text(key)
+        if value and not URL.match(value):
+            self.error(key, f"'{value}' is not a web address", "Write it in full, starting with https://.")
+            return ""
+        return value
+
+    def date(self, key: str) -> PartialDate | None:
+        """A date at any precision."""
+        if self.data.get(key) in (None, ""):
+            return None
+        try:
+            return parse_date(text_of(self.data, key) or self.data[key])
+        except DateError as exc:
+            self.error(key, str(exc))
+            return None
+
+    def when(self, single: str = "date", start: str = "start", end: str = "end") -> When | None:
+        """A date (``date``) or a period (``start`` and ``end``, which may be ``open``)."""
+        has_single, has_start = single in self.data, start in self.data
+        if has_single and has_start:
+            self.error(start, f"give either '{single}' or '{start}' and '{end}', not both")
+            return None
+        if has_single:
+            value = self.date(single)
+            return When(value) if value else None
+        if end in self.data and not has_start:
+            self.error(end, f"'{end}' without '{start}'", f"Add '{start}: …' before it.")
+            return None
+        first = self.date(start)
+        if first is None:
+            return None
+        if str(self.data.get(end, "")).strip() == "open":
+            return When(first, open_end=True)
+        last = self.date(end)
+        if last is None:
+            return When(first)
+        try:
+            check_order(first, last)
+        except DateError as exc:
+            self.error(end, str(exc), f"Correct '{start}' or '{end}'.")
+            return When(first)
+        return When(first, last)
+
+    def ids(self, key: str) -> tuple[str, ...]:
+        """A list of ids, each a slug (a single id is accepted too)."""
+        value = self.data.get(key)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        result = []
+        for index, item in enumerate(items):
+            if not is_slug(item) and not (isinstance(item, str) and all(is_slug(p) for p in item.split("/"))):
+                line = line_of(value, index, self.line(key))
+                self.problems.error(self.path, line, f"'{shown(item)}' in '{key}' is not an id", SLUG_HINT)
+                continue
+            if item in result:
+                self.problems.error(self.path, line_of(value, index, self.line(key)), f"'{item}' is listed twice in '{key}'")
+                continue
+            result.append(item)
+        return tuple(result)
+
+    def localized(self, key: str, languages: tuple[str, ...]) -> Localized:
+        """A label given once for all languages or once per language."""
+        value = self.data.get(key)
+        if isinstance(value, str):
+            return Localized({lang: value for lang in languages})
+        if not isinstance(value, dict):
+            if value is not None:
+                self.error(key, f"'{key}' must be text or one line per language ({', '.join(languages)})")
+            return Localized({})
+        result = {}
+        for lang, text in value.items():
+            if lang not in languages:
+                self.problems.error(self.path, line_of(value, lang), f"unknown language '{lang}' in '{key}'",
+                                    did_you_mean(lang, languages))
+            elif not isinstance(text, str) or not text.strip():
+                self.problems.error(self.path, line_of(value, lang), f"'{key}' in '{lang}' must be text")
+            else:
+                result[lang] = text.strip()
+        return Localized(result)

@@ -1,0 +1,111 @@
+"""Where the build may read and write: the project's own folders, and its output folder only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..model.problems import Problems
+
+#: The folders a build reads; every file it reads lies in one of them (or is a settings file at the top).
+SOURCE_FOLDERS = ("content", "templates", "locales", "static")
+#: Files and folders of the project that a build must never replace with its output.
+PROJECT_FILES = frozenset({"content", "templates", "locales", "static", "labsite", "tests", "docs", "scripts", "tools",
+                           ".git", ".ci", ".venv", "build.py", "site_config.yaml", "calendar_state.json", "README.md"})
+#: The largest text file (content, settings, catalogue) a build reads.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+OUTSIDE_HINT = "Copy the file into the project instead of linking to it, or delete the link."
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies below it (both already resolved)."""
+    return path == folder or folder in path.parents
+
+
+def link_problem(root: Path, path: Path) -> str:
+    """Why the build will not read ``path`` through a link, or "" when it may."""
+    if not path.is_symlink():
+        return ""
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "is a link that leads nowhere"
+    base = root.resolve()
+    if not any(is_inside(target, base / name) for name in SOURCE_FOLDERS):
+        return "is a link to a file outside the project's source folders; it is not read"
+    if target.is_dir():
+        return "is a link to a folder; linked folders are not read"
+    return ""
+
+
+def check_links(root: Path, problems: Problems) -> None:
+    """A located error for every link in the source folders that leads outside the project or to a folder."""
+    for name in SOURCE_FOLDERS:
+        for folder, dirs, files in os.walk(root / name):
+            for entry in sorted([*dirs, *files]):
+                path = Path(folder, entry)
+                why = link_problem(root, path)
+                if why:
+                    problems.error(path.relative_to(root).as_posix(), 0, f"'{entry}' {why}", OUTSIDE_HINT)
+
+
+def readable(root: Path, path: Path) -> bool:
+    """Whether the build may read ``path``: a file, not a link leading out of the project."""
+    return path.is_file() and not link_problem(root, path)
+
+
+def may_read(root: Path, path: Path, problems: Problems) -> bool:
+    """Whether a source file may be read; a located problem when it is a link out of the project or too big."""
+    rel = path.relative_to(root).as_posix()
+    why = link_problem(root, path)
+    if why:
+        problems.error(rel, 0, f"'{path.name}' {why}", OUTSIDE_HINT)
+        return False
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        problems.error(rel, 0, f"the file cannot be read: {exc.strerror or exc}", "Check that it is a file you may read.")
+        return False
+    if size > MAX_FILE_BYTES:
+        problems.error(rel, 0, f"the file is {size / 1024 / 1024:.1f} MB; a file may have at most "
+                               f"{MAX_FILE_BYTES // 1024 // 1024} MB", "Split the text into several files.")
+        return False
+    return True
+
+
+def read_source(root: Path, path: Path, problems: Problems) -> str | None:
+    """The text of a source file; ``None`` with a located problem when it is too big, unreadable or not UTF-8."""
+    if not may_read(root, path, problems):
+        return None
+    rel = path.relative_to(root).as_posix()
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.error(rel, 0, "the file is not UTF-8 text", "Save it as UTF-8.")
+    except OSError as exc:
+        problems.error(rel, 0, f"the file cannot be read: {exc.strerror or exc}", "Check that it is a file you may read.")
+    return None
+
+
+def output_problem(root: Path, output_dir: str) -> tuple[str, str]:
+    """Why the build may not replace ``output_dir`` (message, hint); empty strings when it may."""
+    own = "Use a folder of its own, such as _site."
+    relative = Path(output_dir)
+    if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        return f"output_dir '{output_dir}' must be a folder inside the project", "Use a plain folder name such as _site."
+    if relative.parts[0] in PROJECT_FILES:
+        # Every build replaces the output folder as a whole: pointing it at sources would delete them.
+        return f"output_dir '{output_dir}' is part of the project's own files and would be replaced by the build", own
+    base = root.resolve()
+    path = base
+    for part in relative.parts:
+        path = path / part
+        if path.is_symlink():
+            return (f"output_dir '{output_dir}' is a link ({path.relative_to(base).as_posix()} leads elsewhere); "
+                    "the build would replace what it points to", "Use a real folder such as _site, or delete the link.")
+        if path.exists() and not path.is_dir():
+            return f"output_dir '{output_dir}' is a file of the project and would be replaced by the build", own
+    if path.is_dir() and any(path.iterdir()) and not (path / "index.html").is_file():
+        return (f"output_dir '{output_dir}' holds files that are not a built site and would be deleted by the build",
+                "Use a new folder name such as _site, or empty the folder first.")
+    return "", ""

@@ -1,0 +1,53 @@
+"""Markdown text checked as it is read: how deeply it nests, and what of its HTML a page will not show."""
+
+from __future__ import annotations
+
+from ..model.problems import Problems
+from .markup import convert
+from .sanitize import dropped_parts
+
+#: How many lists or quotes may lie within each other; far deeper ones crash the Markdown converter.
+MAX_NESTING = 20
+RAW_HTML_HINT = ("Raw HTML is off: only simple formatting tags (b, i, sup, sub, br, abbr …) are kept. "
+                 "Write it in Markdown instead (docs/content.md, 'Raw HTML').")
+
+
+def nesting(line: str) -> int:
+    """How many quotes (``>``) and indented levels (four spaces) a line of Markdown starts with."""
+    expanded = line.expandtabs(4)
+    prefix = expanded[: len(expanded) - len(expanded.lstrip(" >"))]
+    quotes = prefix.count(">")
+    return quotes + (len(prefix) - quotes) // 4
+
+
+def check_markdown(text: str, path: str, first_line: int, problems: Problems, whole: bool = True) -> None:
+    """Record what is wrong with one Markdown text that starts at ``first_line`` of ``path``.
+
+    ``whole`` is false for a text written in one front matter field: its problems are all shown at that field.
+    """
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
+        if nesting(line) > MAX_NESTING:
+            problems.error(path, first_line + index * whole,
+                           f"the text is nested more than {MAX_NESTING} levels deep (lists or quotes within each other)",
+                           "Flatten the lists and quotes.")
+            return
+    try:
+        html = convert(text)
+    except RecursionError:
+        problems.error(path, first_line, "the text is nested too deeply to be shown", "Flatten the lists and quotes.")
+        return
+    cursor = 0
+    for part in dropped_parts(html):
+        index = _find(lines, part.needle, cursor)
+        cursor = index if index >= 0 else cursor
+        problems.warn(path, first_line + max(index, 0) * whole, part.message, RAW_HTML_HINT)
+
+
+def _find(lines: list[str], needle: str, start: int) -> int:
+    """The first line at or after ``start`` (else anywhere) that holds ``needle``, ignoring case; -1 if none."""
+    needle = "".join(needle.lower().split())
+    for index in [*range(start, len(lines)), *range(0, start)]:
+        if needle in "".join(lines[index].lower().split()):
+            return index
+    return -1

@@ -1,0 +1,1 @@
+"""Frozen values of the lab's world: items, dates with precision, problems, open-call rules, fields."""

@@ -1,0 +1,78 @@
+"""What a build publishes: drafts and future-dated items are left out, and so are links to them."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from .items import Content, Meta
+from .problems import Problems
+
+_Item = TypeVar("_Item", bound=Any)
+
+
+def is_published(meta: Meta, today: dt.date, drafts: bool, dated: dt.date | None = None) -> bool:
+    """Whether an item belongs in a build made on ``today``."""
+    if meta.draft and not drafts:
+        return False
+    moments = [d for d in (meta.publish_date.first_day() if meta.publish_date else None, dated) if d]
+    return drafts or all(day <= today for day in moments)
+
+
+def mark_previews(content: Content, today: dt.date) -> Content:
+    """Every item that only a build with drafts shows (future-dated, or an edition of such a lab) marked as a draft.
+
+    So each of them gets the "draft" banner, and is left out of the sitemap, feeds and status file, like drafts.
+    """
+    def marked(item: _Item, dated: dt.date | None = None, hidden: bool = False) -> _Item:
+        if item.meta.draft or not (hidden or not is_published(item.meta, today, False, dated)):
+            return item
+        return dataclasses.replace(item, meta=dataclasses.replace(item.meta, draft=True))
+
+    labs = {k: marked(v) for k, v in content.labs.items()}
+    editions = {k: marked(v, hidden=v.lab in labs and labs[v.lab].meta.draft) for k, v in content.editions.items()}
+    return dataclasses.replace(
+        content, labs=labs, editions=editions, people={k: marked(v) for k, v in content.people.items()},
+        partners={k: marked(v) for k, v in content.partners.items()},
+        articles={k: marked(v, v.date.first_day()) for k, v in content.articles.items()},
+        pages={k: marked(v) for k, v in content.pages.items()}, faqs={k: marked(v) for k, v in content.faqs.items()})
+
+
+def select_published(content: Content, today: dt.date, drafts: bool, problems: Problems) -> Content:
+    """The content a build made on ``today`` may show; references to hidden items are dropped."""
+    if drafts:
+        content = mark_previews(content, today)
+    labs = {k: v for k, v in content.labs.items() if is_published(v.meta, today, drafts)}
+    editions = {k: v for k, v in content.editions.items() if v.lab in labs and is_published(v.meta, today, drafts)}
+    people = {k: v for k, v in content.people.items() if is_published(v.meta, today, drafts)}
+    partners = {k: v for k, v in content.partners.items() if is_published(v.meta, today, drafts)}
+    articles = {
+        k: v for k, v in content.articles.items() if is_published(v.meta, today, drafts, v.date.first_day())
+    }
+    pages = {k: v for k, v in content.pages.items() if is_published(v.meta, today, drafts)}
+    faqs = {k: v for k, v in content.faqs.items() if is_published(v.meta, today, drafts)}
+
+    def keep(meta: Meta, field: str, ids: tuple[str, ...], known: Mapping[str, object]) -> tuple[str, ...]:
+        hidden = [i for i in ids if i not in known]
+        for item in hidden:
+            problems.warn(meta.path, 0, f"'{item}' in '{field}' is not published yet, so it is not shown")
+        return tuple(i for i in ids if i in known)
+
+    editions = {
+        k: dataclasses.replace(
+            e,
+            mentors=keep(e.meta, "mentors", e.mentors, people),
+            partners=keep(e.meta, "partners", e.partners, partners),
+            faq=e.faq if e.faq in faqs else "",
+        )
+        for k, e in editions.items()
+    }
+    people = {k: p if not p.organisation or p.organisation in partners else dataclasses.replace(p, organisation="")
+              for k, p in people.items()}
+    articles = {k: a if not a.edition or a.edition in editions else dataclasses.replace(a, edition="")
+                for k, a in articles.items()}
+    faqs = {k: f if not f.edition or f.edition in editions else dataclasses.replace(f, edition="") for k, f in faqs.items()}
+    return dataclasses.replace(content, labs=labs, editions=editions, people=people, partners=partners,
+                               articles=articles, pages=pages, faqs=faqs)

@@ -1,0 +1,153 @@
+"""The pages of the site in one language: routes, templates, what each shows and depends on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..load.markup import to_html
+from ..model.events import edition_events, feed_route, webcal
+from ..model.items import Content, Edition, Faq, Meta
+from .views import Views, date_attr
+
+PLACES_FILE = "content/places.yaml"
+
+
+@dataclass(frozen=True)
+class OutputPage:
+    """One HTML page to render: the same ``route`` exists in every language."""
+
+    route: str
+    lang: str
+    template: str
+    context: dict[str, Any]
+    deps: frozenset[str]
+    draft: bool = False
+
+    @property
+    def output_path(self) -> str:
+        """The file written, relative to the output folder."""
+        if self.route.endswith(".html"):
+            return f"{self.lang}/{self.route}"
+        return f"{self.lang}/{self.route}index.html"
+
+
+def _files(*metas: Meta) -> frozenset[str]:
+    """The files the given items are read from."""
+    return frozenset(path for meta in metas for path in meta.files())
+
+
+def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
+    """Every page of the site in the views' language, in a stable order."""
+    lang = views.lang.code
+    editions = sorted(content.editions.values(), key=lambda e: (e.key, e.lab), reverse=True)
+    labs = sorted(content.labs.values(), key=lambda lab: (lab.order, lab.id))
+    every = _files(*(i.meta for group in (content.labs, content.editions, content.people, content.partners,
+                                          content.articles, content.pages, content.faqs) for i in group.values()))
+    every |= {PLACES_FILE}
+    cards = [views.edition_card(e) for e in editions]
+    calls = [c for c in cards if c["status"] and c["status"]["state"] != "closed"]
+    calls.sort(key=lambda c: (c["status"]["state"] == "upcoming", c["status"]["closes_iso"]))
+    news = sorted(content.articles.values(), key=lambda a: (a.date.first_day(), a.id), reverse=True)
+    news_cards = [_article_card(views, a) for a in news]
+
+    by_lab: dict[str, list[Any]] = {}
+    by_mentor: dict[str, list[Any]] = {}
+    for edition, card in zip(editions, cards, strict=True):
+        by_lab.setdefault(edition.lab, []).append((edition, card))
+        for mentor in edition.mentors:
+            by_mentor.setdefault(mentor, []).append((edition, card))
+    lab_cards = [{"id": lab.id, "url": views.url(f"labs/{lab.id}/"), "text": views.text(lab.meta),
+                  "editions": [card for _, card in by_lab.get(lab.id, [])]} for lab in labs]
+
+    until = max((c["status"]["closes_iso"] for c in calls), key=dt.datetime.fromisoformat, default="")
+    yield OutputPage("", lang, "home.html", {"calls": calls, "calls_until": until, "labs": lab_cards,
+                                             "news": news_cards[:3]}, every)
+    yield OutputPage("labs/", lang, "labs.html", {"labs": lab_cards}, every)
+    for lab, lab_card in zip(labs, lab_cards, strict=True):
+        own = [edition for edition, _ in by_lab.get(lab.id, [])]
+        yield OutputPage(f"labs/{lab.id}/", lang, "lab.html", {"lab": lab_card},
+                         _files(lab.meta, *(e.meta for e in own)) | {PLACES_FILE}, lab.meta.draft)
+    for edition in editions:
+        lab = content.labs[edition.lab]
+        mentor_files = [content.people[p].meta for p in edition.mentors]
+        partner_files = [content.partners[p].meta for p in edition.partners]
+        context: dict[str, Any] = {"edition": views.edition(edition), "lab": {"url": views.url(f"labs/{lab.id}/"),
+                                                              "title": views.text(lab.meta).title}}
+        yield OutputPage(f"labs/{edition.lab}/{edition.key}/", lang, "edition.html", context,
+                         _files(edition.meta, lab.meta, *mentor_files, *partner_files) | {PLACES_FILE}, edition.meta.draft)
+    people = sorted(content.people.values(), key=lambda p: p.name.get(views.lang.chain)[0])
+    yield OutputPage("people/", lang, "people.html", {"people": [views.person_card(p) for p in people]},
+                     _files(*(p.meta for p in people)))
+    for person in people:
+        taught = [card for _, card in by_mentor.get(person.id, [])]
+        org = content.partners.get(person.organisation)
+        context = {"person": views.person_card(person), "text": views.text(person.meta), "editions": taught,
+                   "organisation": views.partner_card(org) if org else None}
+        deps = _files(person.meta, *(e.meta for e, _ in by_mentor.get(person.id, [])), *([org.meta] if org else []))
+        yield OutputPage(f"people/{person.id}/", lang, "person.html", context, deps, person.meta.draft)
+    partners_list = sorted(content.partners.values(), key=lambda p: p.name.get(views.lang.chain)[0].lower())
+    yield OutputPage("partners/", lang, "partners.html",
+                     {"partners": [views.partner_card(p) for p in partners_list]}, _files(*(p.meta for p in partners_list)))
+    faqs = sorted(content.faqs.values(), key=lambda f: (f.order, f.id))
+    yield OutputPage("faq/", lang, "faq.html", {"faqs": [_faq(views, f) for f in faqs]},
+                     _files(*(f.meta for f in faqs), *(e.meta for e in editions)))
+    yield OutputPage("news/", lang, "news.html", {"articles": news_cards}, _files(*(a.meta for a in news)))
+    for article, card in zip(news, news_cards, strict=True):
+        context = {"article": card, "text": views.text(article.meta)}
+        yield OutputPage(f"news/{article.id}/", lang, "article.html", context, _files(article.meta), article.meta.draft)
+    for page in sorted(content.pages.values(), key=lambda p: (p.order, p.id)):
+        yield OutputPage(f"{page.id}/", lang, "page.html", {"text": views.text(page.meta)}, _files(page.meta),
+                         page.meta.draft)
+    yield OutputPage("calendar/", lang, "calendar.html", calendar_page(views, editions), every)
+    yield OutputPage("404.html", lang, "404.html", {}, frozenset())
+
+
+def _article_card(views: Views, article: Any) -> dict[str, Any]:
+    """A news article as listed."""
+    edition = views.content.editions.get(article.edition)
+    return {"id": article.id, "url": views.url(f"news/{article.id}/"), "text": views.text(article.meta),
+            "date": views.lang.dates.date(article.date, views.config.tz),
+            "datetime": date_attr(article.date, views.config.tz),
+            "edition": views.edition_card(edition) if edition else None, "draft": article.meta.draft}
+
+
+def _faq(views: Views, faq: Faq) -> dict[str, Any]:
+    """A FAQ in the source language's order, each question in the first language of the chain that has it."""
+    source = faq.meta.source_language if faq.meta.source_language in faq.sections else next(iter(faq.sections))
+    by_lang = {lang: {q.id: q for s in sections for q in s.questions} for lang, sections in faq.sections.items()}
+    section_titles = {lang: {s.id: s.title for s in sections} for lang, sections in faq.sections.items()}
+    chain = [lang for lang in (*views.lang.chain, source) if lang in faq.sections]
+    sections = []
+    for section in faq.sections[source]:
+        title_lang = next(lang for lang in chain if section.id in section_titles[lang])
+        questions = []
+        for question in section.questions:
+            q_lang = next(lang for lang in chain if question.id in by_lang[lang])
+            found = by_lang[q_lang][question.id]
+            questions.append({"id": question.id, "title": found.title, "answer": to_html(found.answer),
+                              "lang": q_lang, "fallback": q_lang != views.lang.code})
+        sections.append({"id": section.id, "title": section_titles[title_lang][section.id], "lang": title_lang,
+                         "fallback": title_lang != views.lang.code, "questions": questions})
+    edition = views.content.editions.get(faq.edition)
+    return {"id": faq.id, "text": views.text(faq.meta), "sections": sections,
+            "edition": views.edition_card(edition) if edition else None}
+
+
+def calendar_page(views: Views, editions: list[Edition]) -> dict[str, Any]:
+    """What the calendar page lists: the site-wide feed and one feed per edition that has events."""
+    config = views.config
+
+    def links(route: str) -> dict[str, str]:
+        url = config.url(views.url(route))
+        return {"https": url, "webcal": webcal(url)}
+
+    feeds = []
+    for edition in editions:
+        count = len(edition_events(views.content, edition, config.timezone, views.today()))
+        if count:
+            feeds.append({"id": edition.id, "title": views.text(edition.meta).title, "count": count,
+                          "page": views.url(f"labs/{edition.lab}/{edition.key}/"), **links(feed_route(edition))})
+    return {"all_feed": links(feed_route(None)) if feeds else None, "feeds": feeds}

@@ -1,0 +1,252 @@
+"""The model seen in one language: texts with fallback, dates in words, links, statuses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+from dataclasses import dataclass, field
+from typing import Any
+
+from babel import Locale
+from markupsafe import Markup
+
+from ..i18n.bundle import N_
+from ..i18n.translation import is_stale
+from ..load.config import SiteConfig
+from ..load.markup import to_html
+from ..model.dates import DAY, MINUTE, DateFormatter, PartialDate, When
+from ..model.events import DEADLINE, OPENS, event_route, in_feeds, milestone_events, site_host
+from ..model.items import Content, Edition, Meta, Milestone, Person
+from ..model.open_calls import CallStatus, call_status
+from ..model.timezones import ZoneInfo, zone
+from .calendar_links import google_link, outlook_link
+
+#: Each kind of milestone's default label; marked with N_ for extraction, translated where shown.
+KIND_LABELS: dict[str, str] = {
+    "open_call": N_("Open call"),
+    "deadline": N_("Deadline"),
+    "announcement": N_("Announcement of participants"),
+    "module": N_("Module"),
+    "course": N_("Course"),
+    "mentoring": N_("Mentoring"),
+    "defence": N_("Defence"),
+    "implementation": N_("Implementation"),
+    "event": N_("Event"),
+}
+#: Marked with N_ for extraction; translated where shown.
+FORMAT_LABELS = {"in-person": N_("In person"), "online": N_("Online"), "hybrid": N_("In person and online")}
+
+
+@dataclass(frozen=True)
+class TextView:
+    """An item's text in the visitor's language, or in a fallback language, marked as such."""
+
+    lang: str
+    fallback: bool
+    title: str
+    summary: str
+    body: Markup
+    blocks: dict[str, Markup] = field(default_factory=dict)
+    path: str = ""
+    #: Whether the text translates an older version of its source, and the source's language.
+    stale: bool = False
+    source_lang: str = ""
+
+
+@dataclass(frozen=True)
+class Language:
+    """Everything needed to write in one language."""
+
+    code: str
+    chain: tuple[str, ...]
+    locale: Locale
+    translations: gettext.NullTranslations
+    dates: DateFormatter
+
+    def _(self, message: str) -> str:
+        """Translate an interface string."""
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, count: int) -> str:
+        """Translate an interface string that depends on a number."""
+        return self.translations.ngettext(singular, plural, count)
+
+    def name_of(self, other: str) -> str:
+        """The name of another language in this one, e.g. 'русский' in Kazakh."""
+        return self.locale.languages.get(other, other)
+
+
+def make_language(code: str, config: SiteConfig, translations: gettext.NullTranslations) -> Language:
+    """Bundle a language's locale, catalogue and date writer."""
+    locale = Locale.parse(config.date_locales.get(code, code))
+    return Language(code, config.chain(code), locale, translations, DateFormatter(locale, translations.gettext))
+
+
+@functools.cache
+def own_name(code: str) -> str:
+    """A language's name in itself, capitalised: 'Қазақ тілі', 'Русский', 'English'."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def date_attr(value: PartialDate, tz: ZoneInfo | None = None) -> str:
+    """A machine-readable HTML date at the precision known: 2025-09-30T23:59+05:00, 2025-09-30, 2025-11 or 2024."""
+    if value.precision == MINUTE and tz is not None:
+        return value.start_moment(tz).isoformat(timespec="minutes")
+    if value.precision in (DAY, MINUTE):
+        return value.first_day().isoformat()
+    return f"{value.year:04d}-{value.month:02d}" if value.month else f"{value.year:04d}"
+
+
+class Views:
+    """Builds the values templates show, for one language."""
+
+    def __init__(self, content: Content, config: SiteConfig, language: Language, now: dt.datetime) -> None:
+        self.content, self.config, self.lang, self.now = content, config, language, now
+
+    def url(self, route: str) -> str:
+        """The site path of a route in this language."""
+        return f"/{self.lang.code}/{route}"
+
+    def text(self, meta: Meta, blocks: tuple[str, ...] = ()) -> TextView:
+        """The item's text in the first language of the chain that has it."""
+        for lang in (*self.lang.chain, *sorted(meta.texts)):
+            if lang in meta.texts:
+                text = meta.texts[lang]
+                break
+        rendered = {name: to_html(text.field(name)) for name in blocks if text.field(name).strip()}
+        title = text.field("title") or text.field("role")
+        return TextView(text.lang, text.lang != self.lang.code, title, text.field("summary"),
+                        to_html(text.body), rendered, text.path, is_stale(meta, text), meta.source_language)
+
+    def when(self, value: When | None, tz: ZoneInfo | None = None) -> str:
+        """A date or period in words; times name their zone when ``tz`` is given."""
+        return self.lang.dates.when(value, tz) if value else ""
+
+    def places(self, ids: tuple[str, ...]) -> str:
+        """Place names joined in this language."""
+        names = []
+        for place_id in ids:
+            place = self.content.places[place_id]
+            city, _ = place.name.get(self.lang.chain)
+            country, _ = place.country.get(self.lang.chain)
+            names.append(f"{city}, {country}" if country else city)
+        return "; ".join(names)
+
+    def person_card(self, person: Person) -> dict[str, Any]:
+        """A person as listed on other pages."""
+        name, name_lang = person.name.get(self.lang.chain)
+        text = self.text(person.meta)
+        return {"id": person.id, "name": name, "name_lang": name_lang, "role": text.title, "role_lang": text.lang,
+                "url": self.url(f"people/{person.id}/"), "draft": person.meta.draft}
+
+    def status(self, edition: Edition) -> dict[str, Any] | None:
+        """The open call's state in words, or ``None`` when the edition has no open call."""
+        status = call_status(edition, self.now, self.config.timezone, self.config.closing_soon_days)
+        return None if status is None else self.status_view(status)
+
+    def status_view(self, status: CallStatus) -> dict[str, Any]:
+        """Words for an open call's state."""
+        _ = self.lang._
+        zone = self.zone_of(status.milestone)
+        deadline = self.lang.dates.date(status.milestone.when.last, zone)
+        opening = self.lang.dates.date(status.milestone.when.start, zone)
+        if status.state == "upcoming":
+            label = _("Opens on {date}").format(date=opening)
+        elif status.state == "closed":
+            label = _("Closed on {date}").format(date=deadline)
+        elif status.days_left == 0:
+            label = _("Open — closes today")
+        elif status.state == "closing_soon":  # said in words, not only by the badge's colour
+            label = self.lang.ngettext("Closing soon — {count} day left", "Closing soon — {count} days left",
+                                       status.days_left).format(count=status.days_left)
+        else:
+            label = self.lang.ngettext("Open — {count} day left", "Open — {count} days left", status.days_left).format(
+                count=status.days_left)
+        return {"state": status.state, "label": label, "deadline": deadline,
+                "opens_iso": status.opens.isoformat(), "closes_iso": status.closes.isoformat(),
+                "accepting": status.accepting,
+                # For static/status.js, which rewrites the label when the state changes after the build.
+                "upcoming_label": _("Opens on {date}").format(date=opening),
+                "closed_label": _("Closed on {date}").format(date=deadline)}
+
+    def zone_of(self, milestone: Milestone) -> ZoneInfo:
+        """The time zone a milestone's times are meant in: its own, else the site's."""
+        return zone(milestone.timezone) if milestone.timezone else self.config.tz
+
+    def milestone(self, edition: Edition, milestone: Milestone, labels: dict[str, str]) -> dict[str, Any]:
+        """One row of an edition's timeline."""
+        label = labels.get(milestone.id) or self.lang._(KIND_LABELS[milestone.kind])
+        when = milestone.when
+        zone = self.zone_of(milestone)
+        return {"id": milestone.id, "kind": milestone.kind, "label": label, "when": self.when(when, zone),
+                "datetime": "" if when.is_period else date_attr(when.start, zone),
+                "place": self.places((milestone.place,)) if milestone.place else "",
+                "past": not when.open_end and when.last.last_day() < self.now.date(),
+                "calendar": self.calendar(edition, milestone, label)}
+
+    def today(self) -> dt.date:
+        """The build's day in the site's time zone, as the selection of published content sees it."""
+        return self.now.astimezone(self.config.tz).date() if self.now.tzinfo else self.now.date()
+
+    def calendar(self, edition: Edition, milestone: Milestone, label: str) -> dict[str, Any] | None:
+        """A timeline row's calendar entries in the views' language; ``None`` when the milestone gives no event.
+
+        The feeds are written from these same entries, so a page and its feeds cannot disagree.
+        """
+        if not in_feeds(self.content, edition, self.today()):
+            return None
+        events = milestone_events(edition, milestone, self.config.timezone)
+        if not events:
+            return None
+        _, config = self.lang._, self.config
+        title = self.text(edition.meta).title
+        page = config.url(self.url(f"labs/{edition.lab}/{edition.key}/")) + f"#{milestone.id}"
+        location = self.places((milestone.place,)) if milestone.place else ""
+        summaries = {"": _("{label} — {edition}"), OPENS: _("Opening: {label} — {edition}"),
+                     DEADLINE: _("Deadline: {label} — {edition}")}
+        parts = {"": label, OPENS: _("Opening"), DEADLINE: _("Deadline")}
+        host = site_host(config.base_url)
+        entries = []
+        for event in events:
+            summary = summaries[event.part].format(label=label, edition=title)
+            value = milestone.when.start if event.part != DEADLINE else milestone.when.last
+            zone = self.zone_of(milestone)
+            when = self.lang.dates.date(value, zone) if event.part else self.when(milestone.when, zone)
+            details = f"{title}\n{when}\n\n{page}"
+            entries.append({"event": event, "uid": event.uid(host), "part": parts[event.part], "summary": summary,
+                            "edition": title,
+                            "description": details, "location": location, "url": page,
+                            "google": google_link(event, summary, details, location),
+                            "outlook": outlook_link(event, summary, details, location)})
+        return {"ics": self.url(event_route(edition, milestone)), "events": entries}
+
+    def edition_card(self, edition: Edition) -> dict[str, Any]:
+        """An edition as listed on other pages."""
+        text = self.text(edition.meta)
+        lab_text = self.text(self.content.labs[edition.lab].meta)
+        return {"id": edition.id, "url": self.url(f"labs/{edition.lab}/{edition.key}/"), "text": text,
+                "lab": lab_text.title, "when": self.when(edition.when), "places": self.places(edition.places),
+                "format": self.lang._(FORMAT_LABELS[edition.format]), "status": self.status(edition),
+                "draft": edition.meta.draft}
+
+    def edition(self, edition: Edition) -> dict[str, Any]:
+        """Everything an edition page shows."""
+        card = self.edition_card(edition)
+        own = edition.meta.texts.get(self.lang.code)
+        labels = own.front.get("schedule") if own else None
+        labels = labels if isinstance(labels, dict) else {}
+        partners = [self.partner_card(self.content.partners[p]) for p in edition.partners]
+        return {**card, "text": self.text(edition.meta, ("eligibility", "benefits", "how_to_apply", "selection")),
+                "timeline": [self.milestone(edition, m, labels) for m in edition.schedule],
+                "mentors": [self.person_card(self.content.people[p]) for p in edition.mentors],
+                "partners": partners, "apply_url": edition.apply_url,
+                "faq_url": self.url("faq/") + f"#{edition.faq}" if edition.faq else ""}
+
+    def partner_card(self, partner: Any) -> dict[str, Any]:
+        """A partner as listed on other pages."""
+        name, name_lang = partner.name.get(self.lang.chain)
+        text = self.text(partner.meta)
+        return {"id": partner.id, "name": name, "name_lang": name_lang, "text": text, "url": partner.url,
+                "page": self.url("partners/") + f"#{partner.id}"}
