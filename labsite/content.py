@@ -9,9 +9,9 @@ from typing import Any
 
 from .config import SiteConfig
 from .faq import parse_faq
-from .fields import SLUG_HINT, Fields, is_slug
+from .fields import IMAGE_SUFFIXES, SLUG_HINT, Fields, is_slug
 from .links import check_links
-from .model import Article, Content, Edition, Faq, Lab, Meta, Page, Partner, Person, Place, Text
+from .model import Article, Content, Edition, Faq, Image, Lab, Meta, Page, Partner, Person, Place, Text
 from .problems import Problems, did_you_mean
 from .schedule import read_schedule
 from .yamlsource import FrontMatterFile, YamlError, line_of, parse_yaml, split_front_matter
@@ -91,6 +91,8 @@ def discover(folder: Path, root: Path, languages: tuple[str, ...], problems: Pro
         if path.suffix == ".yml":
             problems.error(rel, 0, "content files end in .yaml", f"Rename it to {path.stem}.yaml.")
             continue
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            continue  # pictures are read where a facts file names them
         if path.suffix not in (".yaml", ".md"):
             problems.warn(rel, 0, "not a .yaml or .md file; it is ignored")
             continue
@@ -250,8 +252,18 @@ class _Reader:
             return default
         return slug
 
+    def image(self, fields: Fields, key: str, meta: Meta) -> Image | None:
+        """A picture of the item, checked to exist beside its facts file."""
+        folder = meta.path.rpartition("/")[0]
+        image = fields.image(key, folder, self.langs)
+        if image is not None and not (self.config.root / image.file).is_file():
+            fields.error(key, f"the picture '{image.file}' does not exist",
+                         f"Put the file in {folder}/ or correct its name.")
+            return None
+        return image
+
     def _lab(self, source: Source, fields: Fields, meta: Meta) -> Lab:
-        return Lab(source.name, meta, fields.integer("order"))
+        return Lab(source.name, meta, fields.integer("order"), self.image(fields, "image", meta))
 
     def _edition(self, source: Source, fields: Fields, meta: Meta) -> Edition:
         lab = source.folder.split("/")[1]
@@ -267,12 +279,14 @@ class _Reader:
         return Edition(
             lab, source.name, meta, fields.when("date", "start", "end"), fields.choice("format", FORMATS, "in-person"),
             tuple(p for p in places if p in self.places), fields.ids("mentors"), fields.ids("partners"),
-            fields.url("apply_url"), fields.text("faq"), schedule,
+            fields.https_url("apply_url"), fields.text("faq"), schedule,
+            fields.localized("apply_label", self.langs), self.image(fields, "image", meta),
         )
 
     def _person(self, source: Source, fields: Fields, meta: Meta) -> Person:
         links = tuple(str(x) for x in fields.data.get("links") or [] if isinstance(x, str))
-        return Person(source.name, meta, fields.localized("name", self.langs), fields.text("organisation"), links)
+        return Person(source.name, meta, fields.localized("name", self.langs), fields.text("organisation"), links,
+                      self.image(fields, "photo", meta))
 
     def _partner(self, source: Source, fields: Fields, meta: Meta) -> Partner:
         return Partner(source.name, meta, fields.localized("name", self.langs), fields.url("url"))
@@ -281,7 +295,7 @@ class _Reader:
         date = fields.date("date")
         if date is None:
             return None
-        return Article(self.slug(fields, source.name), meta, date, fields.text("edition"))
+        return Article(self.slug(fields, source.name), meta, date, fields.text("edition"), self.image(fields, "image", meta))
 
     def _page(self, source: Source, fields: Fields, meta: Meta) -> Page | None:
         slug = self.slug(fields, source.name)
@@ -299,12 +313,12 @@ class _Reader:
 
 #: Facts fields of each kind (allowed, required); the common fields are allowed everywhere.
 _FACTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "lab": (("order",), ()),
-    "edition": (("date", "start", "end", "format", "places", "mentors", "partners", "apply_url", "faq", "schedule"),
-                ("format",)),
-    "person": (("name", "organisation", "links"), ("name",)),
+    "lab": (("order", "image"), ()),
+    "edition": (("date", "start", "end", "format", "places", "mentors", "partners", "apply_url", "apply_label", "faq",
+                 "schedule", "image"), ("format",)),
+    "person": (("name", "organisation", "links", "photo"), ("name",)),
     "partner": (("name", "url"), ("name",)),
-    "article": (("date", "edition", "slug"), ("date",)),
+    "article": (("date", "edition", "slug", "image"), ("date",)),
     "page": (("order", "slug"), ()),
     "faq": (("edition", "order"), ()),
 }

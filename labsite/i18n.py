@@ -11,6 +11,7 @@ from babel.messages.mofile import write_mo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from .catalogs import DOMAIN, LOCALES_DIR, CatalogReport, complete, po_path, read_catalog
+from .markup import keep_dates
 from .problems import Problems
 
 __all__ = ["DOMAIN", "LOCALES_DIR", "N_", "load_translations", "make_environment", "po_path"]
@@ -68,4 +69,5 @@ def make_environment(templates: Path, translations: gettext.NullTranslations) ->
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["keep_dates"] = keep_dates
     return env

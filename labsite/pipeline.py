@@ -14,12 +14,14 @@ from jinja2 import Environment
 from .assets import Assets, load_assets
 from .calendar import build_calendars
 from .calendar_state import STATE_FILE, line_of, save_state
+from .cards import card
 from .config import SiteConfig, load_config
 from .content import load_content
 from .extraction import unextracted
 from .feeds import news_feeds
 from .head import STATUS_SCRIPT, head_context
-from .i18n import LOCALES_DIR, load_translations, make_environment
+from .i18n import LOCALES_DIR, N_, load_translations, make_environment
+from .images import Picture, cache_dir, make_pictures
 from .linkcheck import check_output
 from .model import Content
 from .output import write_site
@@ -56,6 +58,9 @@ class LoadedSite:
     environments: dict[str, Environment]
     assets: Assets
     problems: Problems
+    #: The content's pictures by source file, and their variants as output files.
+    media: dict[str, Picture] = field(default_factory=dict)
+    media_files: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass
@@ -104,7 +109,8 @@ def load_site(root: Path, options: Options, unchanged: LoadedSite | None = None)
     today = options.now.astimezone(config.tz).date()
     content = select_published(content, today, options.drafts, problems)
     problems.extend(translation_problems(translation_states(content, config.languages)))
-    return LoadedSite(config, content, languages, environments, assets, problems)
+    media, media_files = make_pictures(root, content.images(), problems)
+    return LoadedSite(config, content, languages, environments, assets, problems, media, media_files)
 
 
 def _fail_on(problems: Problems, options: Options) -> None:
@@ -117,7 +123,7 @@ def assemble(site: LoadedSite, options: Options) -> list[OutputPage]:
     """Every page in every language."""
     pages: list[OutputPage] = []
     for language in site.languages.values():
-        views = Views(site.content, site.config, language, options.now)
+        views = Views(site.content, site.config, language, options.now, site.media)
         pages.extend(site_pages(site.content, views))
     return pages
 
@@ -142,36 +148,82 @@ def common_context(site: LoadedSite, page: OutputPage, menu: list[dict[str, str]
         "alternates": alternates, "x_default": config.url("/"),
         "canonical": config.url(f"/{page.lang}/{route}"),
         "lang_names": {code: site.languages[page.lang].name_of(code) for code in config.languages},
-        "css_url": site.assets.url("style.css") if "style.css" in site.assets.urls else "",
-        "nav_pages": menu,
+        "nav_pages": menu, "section": route.split("/")[0], "noindex": False,
+        **asset_urls(site),
     }
+
+
+def asset_urls(site: LoadedSite) -> dict[str, str]:
+    """The published addresses of the static files that templates link to."""
+    urls = site.assets.urls
+    return {"css_url": urls.get("style.css", ""), "icon_url": urls.get("favicon.svg", ""),
+            "wordmark_url": urls.get("wordmark.svg", ""), "faq_script": urls.get("faq.js", "")}
+
+
+#: Where a page's own picture is in its values, by template: (value, key of the picture).
+OWN_PICTURE = {"edition.html": ("edition", "image"), "lab.html": ("lab", "image"),
+               "person.html": ("person", "photo"), "article.html": ("article", "image")}
+
+
+def og_image(site: LoadedSite, page: OutputPage, context: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
+    """The page's og:image: its own picture, else a card with its title in its language (added to ``files``)."""
+    where = OWN_PICTURE.get(page.template)
+    picture = (page.context.get(where[0]) or {}).get(where[1]) if where else None
+    if picture:
+        largest = picture["og"]
+        return {"url": site.config.url(largest.url), "width": largest.width, "height": largest.height,
+                "alt": picture["alt"]}
+    template = site.environments[page.lang].get_template(page.template)
+    title = "".join(template.blocks["title"](template.new_context(context))).strip() or site.config.title
+    return card_image(site, page.lang, title, files)
+
+
+def card_image(site: LoadedSite, lang: str, title: str, files: dict[str, bytes]) -> dict[str, Any]:
+    """A generated card with ``title`` as the og:image, its PNG added to ``files``."""
+    tagline = site.languages[lang]._("Free film labs for Central Asia")
+    path, data = card(title, tagline, site.config.title, cache_dir(site.config.root) / "cards")
+    files[path] = data
+    return {"url": site.config.url(f"/{path}"), "width": 1200, "height": 630, "alt": title}
 
 
 def render_pages(site: LoadedSite, pages: list[OutputPage], options: Options) -> dict[str, bytes]:
     """Render every page, the root language choice and the static files."""
-    files: dict[str, bytes] = dict(site.assets.files)
+    files: dict[str, bytes] = {**site.assets.files, **site.media_files}
     problems = site.problems
     menus = menu_pages(site, options)
     for page in pages:
         context = {**common_context(site, page, menus[page.lang]), **page.context}
         context.update(head_context(page.template, context, site.content, site.config, site.languages[page.lang],
                                     site.assets.urls.get(STATUS_SCRIPT, ""), page.context))
+        context["og"]["image"] = og_image(site, page, context, files)
         html = render_template(site.environments[page.lang], page.template, context, site.config.root, problems)
         if html is not None:
             files[page.output_path] = html.encode("utf-8")
-    default = site.config.default_language
-    choices = [{"code": c, "name": own_name(c), "url": f"/{c}/"} for c in site.config.languages]
-    root_context = {"lang": default, "site_title": site.config.title, "choices": choices,
-                    "css_url": site.assets.urls.get("style.css", ""), "canonical": site.config.url("/"),
-                    "alternates": [{"lang": c, "href": site.config.url(f"/{c}/")} for c in site.config.languages],
-                    "x_default": site.config.url("/")}
-    html = render_template(site.environments[default], "root.html", root_context, site.config.root, problems)
-    if html is not None:
-        files["index.html"] = html.encode("utf-8")
-    if f"{default}/404.html" in files:
-        files["404.html"] = files[f"{default}/404.html"]
+    for name, (template, context) in root_pages(site, files).items():
+        html = render_template(site.environments[site.config.default_language], template, context, site.config.root,
+                               problems)
+        if html is not None:
+            files[name] = html.encode("utf-8")
     _fail_on(problems, options)
     return files
+
+
+def root_pages(site: LoadedSite, files: dict[str, bytes]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The root language choice and the root 404, each in every language: templates and values."""
+    config, default = site.config, site.config.default_language
+    intro = N_("Free film-education programmes for filmmakers and activists from Central Asia.")
+    choices = [{"code": c, "name": own_name(c), "url": f"/{c}/", "intro": site.languages[c]._(intro)}
+               for c in config.languages]
+    common = {"lang": default, "site_title": config.title, "canonical": config.url("/"), "x_default": config.url("/"),
+              "alternates": [{"lang": c, "href": config.url(f"/{c}/")} for c in config.languages], **asset_urls(site)}
+    root = {**common, "choices": choices, "noindex": False, "description": choices[0]["intro"] if choices else "",
+            "og": {"image": card_image(site, default, config.title, files)}}
+    messages = [{"code": c, "title": site.languages[c]._("Page not found"),
+                 "home": site.languages[c]._("Go to the home page"),
+                 "text": site.languages[c]._("There is no page at this address. It may have moved.")}
+                for c in config.languages]
+    not_found = {**common, "messages": messages, "noindex": True}
+    return {"index.html": ("root.html", root), "404.html": ("root_404.html", not_found)}
 
 
 def news_and_status(site: LoadedSite, options: Options) -> tuple[dict[str, bytes], str | None]:
