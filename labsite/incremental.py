@@ -14,6 +14,7 @@ from jinja2 import Environment, meta
 from jinja2.exceptions import TemplateError
 
 from .calendar import build_calendars
+from .cards import CARDS_DIR
 from .config import CONFIG_FILE
 from .pages import OutputPage
 from .pipeline import (
@@ -214,10 +215,9 @@ def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[s
         fresh_paths = {page.output_path for page in stale}
         files = {page.output_path: previous.files[page.output_path] for page in pages
                  if page.output_path not in fresh_paths}
+        # The og:image cards of the pages kept (named by their content, so a kept page's card is still right).
+        files.update({path: data for path, data in previous.files.items() if path.startswith(f"{CARDS_DIR}/")})
     files.update(fresh)
-    default_404 = f"{site.config.default_language}/404.html"
-    if default_404 in files:
-        files["404.html"] = files[default_404]
     files.update(derived_files(site, pages, options, previous, changed))
     return Build(site, {page.output_path: page for page in pages}, contexts, files, stamps, options.now,
                  frozenset(page.output_path for page in stale),
