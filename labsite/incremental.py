@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from .problems import BuildFailed
 from .render import TEMPLATES_DIR
 from .sitemap import ROBOTS_FILE, SITEMAP_FILE, sitemap_files
 
+_CARD = re.compile(rb"/(%s/[0-9a-f]{16}\.png)" % CARDS_DIR.encode())
 #: What the preview watches, relative to the project folder.
 WATCHED = ("content", TEMPLATES_DIR, "locales", "static", CONFIG_FILE)
 
@@ -216,7 +218,8 @@ def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[s
         files = {page.output_path: previous.files[page.output_path] for page in pages
                  if page.output_path not in fresh_paths}
         # The og:image cards of the pages kept (named by their content, so a kept page's card is still right).
-        files.update({path: data for path, data in previous.files.items() if path.startswith(f"{CARDS_DIR}/")})
+        kept = {name.decode() for data in files.values() for name in _CARD.findall(data)}
+        files.update({path: previous.files[path] for path in kept if path in previous.files})
     files.update(fresh)
     files.update(derived_files(site, pages, options, previous, changed))
     return Build(site, {page.output_path: page for page in pages}, contexts, files, stamps, options.now,

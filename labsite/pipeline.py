@@ -208,6 +208,14 @@ def render_pages(site: LoadedSite, pages: list[OutputPage], options: Options) ->
     return files
 
 
+def not_found_words(site: LoadedSite, lang: str) -> dict[str, str]:
+    """The title, message and home link of a language's 404 page, read from the blocks of its template."""
+    template = site.environments[lang].get_template("404.html")
+    context = template.new_context({"lang": lang, "site_title": site.config.title})
+    return {key: "".join(template.blocks[block](context)).strip()
+            for key, block in (("title", "title"), ("text", "message"), ("home", "home"))}
+
+
 def root_pages(site: LoadedSite, files: dict[str, bytes]) -> dict[str, tuple[str, dict[str, Any]]]:
     """The root language choice and the root 404, each in every language: templates and values."""
     config, default = site.config, site.config.default_language
@@ -218,10 +226,7 @@ def root_pages(site: LoadedSite, files: dict[str, bytes]) -> dict[str, tuple[str
               "alternates": [{"lang": c, "href": config.url(f"/{c}/")} for c in config.languages], **asset_urls(site)}
     root = {**common, "choices": choices, "noindex": False, "description": choices[0]["intro"] if choices else "",
             "og": {"image": card_image(site, default, config.title, files)}}
-    messages = [{"code": c, "title": site.languages[c]._("Page not found"),
-                 "home": site.languages[c]._("Go to the home page"),
-                 "text": site.languages[c]._("There is no page at this address. It may have moved.")}
-                for c in config.languages]
+    messages = [{"code": c, **not_found_words(site, c)} for c in config.languages]
     not_found = {**common, "messages": messages, "noindex": True}
     return {"index.html": ("root.html", root), "404.html": ("root_404.html", not_found)}
 

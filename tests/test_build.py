@@ -129,8 +129,9 @@ def test_faq_questions_fall_back_one_by_one_with_stable_ids(built: Path) -> None
 
 
 @pytest.mark.parametrize(("lang", "texts"), [
-    ("en", ["November 2025", "February 2026 and later", "July 1, 2025 – September 30, 2025, 23:59", "early September 2025"]),
-    ("ru", ["ноябрь 2025", "30 октября 2025"]),
+    # a timeline row starts with its date, capitalised
+    ("en", ["November 2025", "February 2026 and later", "July 1, 2025 – September 30, 2025, 23:59", "Early September 2025"]),
+    ("ru", ["Ноябрь 2025", "30 октября 2025"]),
     ("kk", ["2025 ж. қараша", "2025 ж. 30 қазан"]),
 ])
 def test_partial_dates_are_written_at_their_precision(built: Path, lang: str, texts: list[str]) -> None:
