@@ -161,7 +161,8 @@ class Views:
         if status.state == "upcoming":
             label = _("Opens on {date}").format(date=opening)
         elif status.state == "closed":
-            label = _("Closed on {date}").format(date=deadline)
+            # Quiet and short: the deadline itself is among the edition's facts.
+            label = _("Open call closed")
         elif status.days_left == 0:
             label = _("Open — closes today")
         elif status.state == "closing_soon":  # said in words, not only by the badge's colour
@@ -175,7 +176,7 @@ class Views:
                 "accepting": status.accepting,
                 # For static/status.js, which rewrites the label when the state changes after the build.
                 "upcoming_label": _("Opens on {date}").format(date=opening),
-                "closed_label": _("Closed on {date}").format(date=deadline)}
+                "closed_label": _("Open call closed")}
 
     def zone_of(self, milestone: Milestone) -> ZoneInfo:
         """The time zone a milestone's times are meant in: its own, else the site's."""

@@ -157,7 +157,7 @@ def test_skip_link_moves_focus_to_the_main_content(page: Page, base_url: str) ->
     ("2025-08-01T12:00:00+05:00", "open", "60 days left"),
     ("2025-09-25T12:00:00+05:00", "closing_soon", "Closing soon — 5 days left"),
     ("2025-09-30T20:00:00+05:00", "closing_soon", "closes today"),
-    ("2025-10-01T00:00:01+05:00", "closed", "Closed on 30 September 2025"),
+    ("2025-10-01T00:00:01+05:00", "closed", "Open call closed"),
     ("2025-06-15T12:00:00+05:00", "upcoming", "Opens on 1 July 2025"),
 ])
 def test_open_call_status_follows_the_visitors_clock(browser: Browser, base_url: str, moment: str, state: str,

@@ -175,7 +175,7 @@ def test_source_date_epoch_sets_the_build_moment(sample_site: Path, build) -> No
     assert "Opens on" in (sample_site / "_site/en/labs/impact-lab/2025/index.html").read_text(encoding="utf-8")
     env["SOURCE_DATE_EPOCH"] = "1767225600"  # 2026-01-01 UTC: closed
     assert build(sample_site, env=env).returncode == 0
-    assert "Closed on" in (sample_site / "_site/en/labs/impact-lab/2025/index.html").read_text(encoding="utf-8")
+    assert "Open call closed" in (sample_site / "_site/en/labs/impact-lab/2025/index.html").read_text(encoding="utf-8")
 
 
 def test_home_lists_open_calls_first(built: Path) -> None:
