@@ -17,7 +17,9 @@ from tests.conftest import PROJECT, copy_site, run_build
 
 LANGS = ("kk", "ru", "en")
 #: The four moments of the real Impact Distribution Lab 2025 call: before, open, closing soon, none open.
-MOMENTS = {"before": "2025-06-15", "open": "2025-08-01", "soon": "2025-09-20", "none": "2026-11-22"}
+MOMENTS = {"before": "2025-06-15", "open": "2025-08-01", "soon": "2025-09-20", "none": "2026-11-22",
+           # between the deadline and the announcement of the participants
+           "closed": "2025-10-15"}
 NO_CALL = {"kk": "Қазір ешбір зертханаға өтінім қабылданбайды.",
            "ru": "Сейчас прием заявок ни в одну лабораторию не идет.",
            "en": "No open call is accepting applications right now."}
@@ -107,6 +109,27 @@ def test_home_with_no_call_says_so_and_shows_what_is_under_way(real_homes: dict[
     assert "phase-next" not in under_way  # the sources give no later date: none is made up
     labs = section(html, "labs-heading")
     assert labs.count('class="card lab-card') == 5
+
+
+@pytest.mark.parametrize(("lang", "announcement"), [("kk", "Қатысушыларды жариялау — 2025 ж. 30 қазан"),
+                                                    ("ru", "Объявление участников — 30 октября 2025 г."),
+                                                    ("en", "Participants announced — 30 October 2025")])
+def test_home_after_a_deadline_names_the_next_dated_step(real_homes: dict[str, Path], lang: str,
+                                                         announcement: str) -> None:
+    html = (real_homes["closed"] / lang / "index.html").read_text(encoding="utf-8")
+    assert NO_CALL[lang] in text(section(html, "calls"))
+    under_way = section(html, "under-way-heading")
+    assert f'href="/{lang}/{IDL}"' in under_way and announcement in text(under_way)
+    assert '<time datetime="2025-10-30">' in under_way
+
+
+def test_pages_carry_no_inline_style_or_script(real_homes: dict[str, Path]) -> None:
+    """The Content-Security-Policy allows only the site's own style sheet and scripts."""
+    for page in real_homes["open"].rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html), page
+        for attrs in re.findall(r"<script([^>]*)>", html):
+            assert "src=" in attrs or 'type="application/ld+json"' in attrs or 'type="application/json"' in attrs, page
 
 
 def test_no_page_of_the_real_site_sends_visitors_to_alternativa_film(real_homes: dict[str, Path]) -> None:
