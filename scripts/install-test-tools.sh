@@ -2,7 +2,7 @@
 # Install what the browser and HTML-validator tests need, only where it is missing:
 #   - Chromium from Debian (never `playwright install`: it downloads a browser and fails here)
 #   - a Java runtime for the Nu HTML checker (vnu.jar)
-#   - the npm packages pinned in tools/package-lock.json (vnu-jar, axe-core)
+#   - the npm packages pinned in tools/package-lock.json (vnu-jar, axe-core, lighthouse)
 #   - nginx with Debian's brotli_static module, for the tests of the generated server configuration
 # Idempotent; prints nothing when everything is already in place.
 # Python packages are not handled here: pip install -r requirements-dev.txt
@@ -64,10 +64,12 @@ fi
 if [ ! -d "$tools_dir/node_modules" ] \
     || [ "$tools_dir/package-lock.json" -nt "$tools_dir/node_modules" ] \
     || [ ! -f "$tools_dir/node_modules/vnu-jar/build/dist/vnu.jar" ] \
-    || [ ! -f "$tools_dir/node_modules/axe-core/axe.min.js" ]; then
+    || [ ! -f "$tools_dir/node_modules/axe-core/axe.min.js" ] \
+    || [ ! -f "$tools_dir/node_modules/lighthouse/package.json" ]; then
     say "npm ci --prefix tools"
     # --ignore-scripts: vnu-jar's postinstall only fetches a Java runtime, which
-    # comes from Debian here; the jar itself ships inside the npm package.
+    # comes from Debian here; the jar itself ships inside the npm package. Lighthouse
+    # drives the Debian Chromium (CHROME_PATH) and downloads no browser.
     npm ci --prefix "$tools_dir" --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
     # npm ci may leave the directory's mtime untouched; mark it as fresh.
     touch "$tools_dir/node_modules"

@@ -1,4 +1,4 @@
-"""Save full-page PNGs of a built site's main page types, per language, at phone and desktop width.
+"""Save full-page PNGs of a built site's main page types, per language, at phone, tablet and desktop width.
 
 Usage: python3 scripts/screenshots.py OUT_DIR [--site _site] [--page PATH ...]
 
@@ -20,7 +20,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from tests.browser import CHROMIUM_ARGS, chromium_path, serve_directory  # noqa: E402
 
 LANGUAGES = ("kk", "ru", "en")
-WIDTHS = (360, 1280)
+WIDTHS = (360, 768, 1280)
 PAGES = (
     "",
     "labs/",

@@ -62,6 +62,11 @@
       var until = Date.parse(ending[k].getAttribute("data-until"));
       if (!isNaN(until)) { ending[k].hidden = now > until; }
     }
+    var later = document.querySelectorAll("[data-after]");  /* hidden until that moment, then shown */
+    for (var m = 0; m < later.length; m++) {
+      var after = Date.parse(later[m].getAttribute("data-after"));
+      if (!isNaN(after)) { later[m].hidden = !(now > after); }
+    }
   }
   run();
   setInterval(run, 60000);

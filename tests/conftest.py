@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from tests.browser_fixtures import browser, page  # noqa: F401
 # The tests build scratch copies of sites, as an editor does on their machine. In CI (CI=true) a build
 # refuses to record calendar events; the tests of that behaviour set CI themselves.
 os.environ.pop("CI", None)
+# Pictures and og:image cards are made once for the whole run (and kept for the next), like on an editor's machine.
+os.environ.setdefault("LABSITE_CACHE_DIR", str(Path(tempfile.gettempdir()) / "labsite-test-cache"))
 
 PROJECT = Path(__file__).resolve().parent.parent
 SITES = PROJECT / "tests" / "sites"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from jinja2.exceptions import TemplateError
 
 from ..load.config import CONFIG_FILE
 from ..model.problems import Problems
+from ..outputs.cards import CARDS_DIR
 from ..outputs.html import TEMPLATES_DIR
 from ..outputs.ics import Calendars, build_calendars
 from ..outputs.sitemap import ROBOTS_FILE, SITEMAP_FILE, sitemap_files
@@ -30,6 +32,7 @@ from .pipeline import (
     render_pages,
 )
 
+_CARD = re.compile(rb"/(%s/[0-9a-f]{16}\.png)" % CARDS_DIR.encode())
 #: What the preview watches, relative to the project folder.
 WATCHED = ("content", TEMPLATES_DIR, "locales", "static", CONFIG_FILE)
 
@@ -217,10 +220,10 @@ def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[s
         fresh_paths = {page.output_path for page in stale}
         files = {page.output_path: previous.files[page.output_path] for page in pages
                  if page.output_path not in fresh_paths}
+        # The og:image cards of the pages kept (named by their content, so a kept page's card is still right).
+        kept = {name.decode() for data in files.values() for name in _CARD.findall(data)}
+        files.update({path: previous.files[path] for path in kept if path in previous.files})
     files.update(fresh)
-    default_404 = f"{site.config.default_language}/404.html"
-    if default_404 in files:
-        files["404.html"] = files[default_404]
     derived, calendars, next_change = derived_files(site, pages, options, previous, changed)
     files.update(derived)
     return Build(site, {page.output_path: page for page in pages}, contexts, files, stamps, options.now,

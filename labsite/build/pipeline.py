@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, TemplateError
 
-from ..i18n.bundle import LOCALES_DIR, load_translations, make_environment
+from ..i18n.bundle import LOCALES_DIR, N_, load_translations, make_environment
 from ..i18n.translation import translation_problems, translation_states
 from ..load.assets import Assets, load_assets
 from ..load.config import SiteConfig, load_config
 from ..load.content import load_content
+from ..load.images import Picture, cache_dir, make_pictures
 from ..load.paths import check_links
 from ..model.items import Content
 from ..model.problems import BuildFailed, Problem, Problems
 from ..model.publish import select_published
 from ..outputs.atom import news_feeds
+from ..outputs.cards import card
 from ..outputs.html import TEMPLATES_DIR, check_templates, language_links, render_template
 from ..outputs.status import STATUS_FILE, status_json, status_report
 from ..present.head import STATUS_SCRIPT, head_context
@@ -51,6 +53,9 @@ class LoadedSite:
     assets: Assets
     #: What loading found (warnings only: errors stop the build); later stages return their own.
     problems: tuple[Problem, ...]
+    #: The content's pictures by source file, and their variants as output files.
+    media: dict[str, Picture] = field(default_factory=dict)
+    media_files: dict[str, bytes] = field(default_factory=dict)
 
 
 def load_site(root: Path, options: Options, unchanged: LoadedSite | None = None) -> LoadedSite:
@@ -81,7 +86,8 @@ def load_site(root: Path, options: Options, unchanged: LoadedSite | None = None)
     today = options.now.astimezone(config.tz).date()
     content = select_published(content, today, options.drafts, problems)
     problems.extend(translation_problems(translation_states(content, config.languages)))
-    return LoadedSite(config, content, languages, environments, assets, tuple(problems))
+    media, media_files = make_pictures(root, content.images(), problems)
+    return LoadedSite(config, content, languages, environments, assets, tuple(problems), media, media_files)
 
 
 def fail_on(problems: Sequence[Problem], options: Options) -> None:
@@ -94,7 +100,7 @@ def assemble(site: LoadedSite, options: Options) -> list[OutputPage]:
     """Every page in every language."""
     pages: list[OutputPage] = []
     for language in site.languages.values():
-        views = Views(site.content, site.config, language, options.now)
+        views = Views(site.content, site.config, language, options.now, site.media)
         pages.extend(site_pages(site.content, views))
     return pages
 
@@ -119,9 +125,45 @@ def common_context(site: LoadedSite, page: OutputPage, menu: list[dict[str, str]
         "alternates": alternates, "x_default": config.url("/"),
         "canonical": config.url(f"/{page.lang}/{route}"),
         "lang_names": {code: site.languages[page.lang].name_of(code) for code in config.languages},
-        "css_url": site.assets.url("style.css") if "style.css" in site.assets.urls else "",
-        "nav_pages": menu,
+        "nav_pages": menu, "section": route.split("/")[0], "noindex": False,
+        **asset_urls(site),
     }
+
+
+def asset_urls(site: LoadedSite) -> dict[str, str]:
+    """The published addresses of the static files that templates link to."""
+    urls = site.assets.urls
+    return {"css_url": urls.get("style.css", ""), "icon_url": urls.get("favicon.svg", ""),
+            "wordmark_url": urls.get("wordmark.svg", ""), "faq_script": urls.get("faq.js", "")}
+
+
+#: Where a page's own picture is in its values, by template: (value, key of the picture).
+OWN_PICTURE = {"edition.html": ("edition", "image"), "lab.html": ("lab", "image"),
+               "person.html": ("person", "photo"), "article.html": ("article", "image")}
+
+
+def og_image(site: LoadedSite, page: OutputPage, context: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
+    """The page's og:image: its own picture, else a card with its title in its language (added to ``files``)."""
+    where = OWN_PICTURE.get(page.template)
+    picture = (page.context.get(where[0]) or {}).get(where[1]) if where else None
+    if picture:
+        largest = picture["og"]
+        return {"url": site.config.url(largest.url), "width": largest.width, "height": largest.height,
+                "alt": picture["alt"]}
+    try:
+        template = site.environments[page.lang].get_template(page.template)
+        title = "".join(template.blocks["title"](template.new_context(context))).strip() or site.config.title
+    except (TemplateError, KeyError):  # a missing or broken template is reported where the page is rendered
+        title = site.config.title
+    return card_image(site, page.lang, title, files)
+
+
+def card_image(site: LoadedSite, lang: str, title: str, files: dict[str, bytes]) -> dict[str, Any]:
+    """A generated card with ``title`` as the og:image, its PNG added to ``files``."""
+    tagline = site.languages[lang]._("Free film labs for Central Asia")
+    path, data = card(title, tagline, site.config.title, cache_dir(site.config.root) / "cards")
+    files[path] = data
+    return {"url": site.config.url(f"/{path}"), "width": 1200, "height": 630, "alt": title}
 
 
 def page_contexts(site: LoadedSite, pages: list[OutputPage], options: Options) -> dict[str, dict[str, Any]]:
@@ -132,27 +174,50 @@ def page_contexts(site: LoadedSite, pages: list[OutputPage], options: Options) -
 
 def render_pages(site: LoadedSite, pages: list[OutputPage], contexts: dict[str, dict[str, Any]],
                  options: Options) -> dict[str, bytes]:
-    """Render the given pages (with their ``contexts``), the root language choice and the static files."""
-    files: dict[str, bytes] = dict(site.assets.files)
+    """Render the given pages (with their ``contexts``), the root pages, the static files and the pictures."""
+    files: dict[str, bytes] = {**site.assets.files, **site.media_files}
     problems = Problems()
     for page in pages:
         context = dict(contexts[page.output_path])
         context.update(head_context(page.template, context, site.content, site.config, site.languages[page.lang],
                                     site.assets.urls.get(STATUS_SCRIPT, ""), page.context))
+        context["og"]["image"] = og_image(site, page, context, files)
         html = render_template(site.environments[page.lang], page.template, context, site.config.root, problems)
         if html is not None:
             files[page.output_path] = html.encode("utf-8")
-    default = site.config.default_language
-    choices = [{"code": c, "name": own_name(c), "url": f"/{c}/"} for c in site.config.languages]
-    root_context = {"lang": default, "site_title": site.config.title, "choices": choices,
-                    "css_url": site.assets.urls.get("style.css", ""), "canonical": site.config.url("/"),
-                    "alternates": [{"lang": c, "href": site.config.url(f"/{c}/")} for c in site.config.languages],
-                    "x_default": site.config.url("/")}
-    html = render_template(site.environments[default], "root.html", root_context, site.config.root, problems)
-    if html is not None:
-        files["index.html"] = html.encode("utf-8")
+    for name, (template, context) in root_pages(site, files).items():
+        html = render_template(site.environments[site.config.default_language], template, context, site.config.root,
+                               problems)
+        if html is not None:
+            files[name] = html.encode("utf-8")
     fail_on([*site.problems, *problems], options)
     return files
+
+
+def not_found_words(site: LoadedSite, lang: str) -> dict[str, str]:
+    """The title, message and home link of a language's 404 page, read from the blocks of its template."""
+    try:
+        template = site.environments[lang].get_template("404.html")
+        context = template.new_context({"lang": lang, "site_title": site.config.title})
+        return {key: "".join(template.blocks[block](context)).strip()
+                for key, block in (("title", "title"), ("text", "message"), ("home", "home"))}
+    except (TemplateError, KeyError):  # reported where the language's 404 page is rendered
+        return {"title": "404", "text": "", "home": site.config.title}
+
+
+def root_pages(site: LoadedSite, files: dict[str, bytes]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The root language choice and the root 404, each in every language: templates and values."""
+    config, default = site.config, site.config.default_language
+    intro = N_("Free film-education programmes for filmmakers and activists from Central Asia.")
+    choices = [{"code": c, "name": own_name(c), "url": f"/{c}/", "intro": site.languages[c]._(intro)}
+               for c in config.languages]
+    common = {"lang": default, "site_title": config.title, "canonical": config.url("/"), "x_default": config.url("/"),
+              "alternates": [{"lang": c, "href": config.url(f"/{c}/")} for c in config.languages], **asset_urls(site)}
+    root = {**common, "choices": choices, "noindex": False, "description": choices[0]["intro"] if choices else "",
+            "og": {"image": card_image(site, default, config.title, files)}}
+    messages = [{"code": c, **not_found_words(site, c)} for c in config.languages]
+    not_found = {**common, "messages": messages, "noindex": True}
+    return {"index.html": ("root.html", root), "404.html": ("root_404.html", not_found)}
 
 
 def news_and_status(site: LoadedSite, options: Options) -> tuple[dict[str, bytes], str | None]:

@@ -11,6 +11,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
 
+from ..load.markup import keep_dates
 from ..load.paths import link_problem
 from ..model.problems import Problems
 from .catalogs import DOMAIN, LOCALES_DIR, CatalogReport, complete, po_path, read_catalog
@@ -84,4 +85,5 @@ def make_environment(templates: Path, translations: gettext.NullTranslations) ->
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["keep_dates"] = keep_dates
     return env

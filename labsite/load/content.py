@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import schema
-from ..model.items import Article, Content, Edition, Faq, Lab, Meta, Page, Partner, Person, Place, Text, text_hash
+from ..model.items import Article, Content, Edition, Faq, Image, Lab, Meta, Page, Partner, Person, Place, Text, text_hash
 from ..model.problems import Problems, did_you_mean
 from .config import SiteConfig
 from .faq import parse_faq
@@ -190,8 +190,18 @@ class _Reader:
             return default
         return slug
 
+    def image(self, fields: Fields, key: str, meta: Meta) -> Image | None:
+        """A picture of the item, checked to exist beside its facts file."""
+        folder = meta.path.rpartition("/")[0]
+        image = fields.image(key, folder, self.langs)
+        if image is not None and not (self.config.root / image.file).is_file():
+            fields.error(key, f"the picture '{image.file}' does not exist",
+                         f"Put the file in {folder}/ or correct its name.")
+            return None
+        return image
+
     def _lab(self, source: Source, fields: Fields, meta: Meta) -> Lab:
-        return Lab(source.name, meta, fields.integer("order"))
+        return Lab(source.name, meta, fields.integer("order"), self.image(fields, "image", meta))
 
     def _edition(self, source: Source, fields: Fields, meta: Meta) -> Edition:
         lab = source.folder.split("/")[1]
@@ -207,12 +217,14 @@ class _Reader:
         return Edition(
             lab, source.name, meta, fields.when("date", "start", "end"), fields.choice("format", FORMATS, "in-person"),
             tuple(p for p in places if p in self.places), fields.ids("mentors"), fields.ids("partners"),
-            fields.url("apply_url"), fields.text("faq"), schedule,
+            fields.https_url("apply_url"), fields.text("faq"), schedule,
+            fields.localized("apply_label", self.langs), self.image(fields, "image", meta),
         )
 
     def _person(self, source: Source, fields: Fields, meta: Meta) -> Person:
         links = tuple(str(x) for x in fields.data.get("links") or [] if isinstance(x, str))
-        return Person(source.name, meta, fields.localized("name", self.langs), fields.text("organisation"), links)
+        return Person(source.name, meta, fields.localized("name", self.langs), fields.text("organisation"), links,
+                      self.image(fields, "photo", meta))
 
     def _partner(self, source: Source, fields: Fields, meta: Meta) -> Partner:
         return Partner(source.name, meta, fields.localized("name", self.langs), fields.url("url"))
@@ -221,7 +233,7 @@ class _Reader:
         date = fields.date("date")
         if date is None:
             return None
-        return Article(self.slug(fields, source.name), meta, date, fields.text("edition"))
+        return Article(self.slug(fields, source.name), meta, date, fields.text("edition"), self.image(fields, "image", meta))
 
     def _page(self, source: Source, fields: Fields, meta: Meta) -> Page | None:
         slug = self.slug(fields, source.name)

@@ -7,12 +7,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..model.dates import DateError, PartialDate, When, check_order, parse_date
-from ..model.items import Localized
+from ..model.items import Image, Localized
 from ..model.problems import Problems, did_you_mean
 from .yamlsource import YamlMap, line_of, text_of
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 URL = re.compile(r"^(https?://[^\s/]+[^\s]*|mailto:[^\s@]+@[^\s@]+)$")
+HTTPS_URL = re.compile(r"^https://[^\s/.]+\.[^\s/]+(/[^\s]*)?$")
+#: The picture formats an editor may give.
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 #: The longest file or address name: longer ones break on some disks and are hard to share.
 MAX_SLUG = 100
 SLUG_HINT = (f"Use lowercase Latin letters, digits and single hyphens, at most {MAX_SLUG} characters, "
@@ -101,6 +104,43 @@ class Fields:
             self.error(key, f"'{value}' is not a web address", "Write it in full, starting with https://.")
             return ""
         return value
+
+    def https_url(self, key: str) -> str:
+        """A web address that must be secure (a form visitors fill in)."""
+        value = self.text(key)
+        if value and not HTTPS_URL.match(value):
+            self.error(key, f"'{value}' is not an https:// web address",
+                       "Write the full address of the page, starting with https:// (e.g. https://forms.example.org/apply).")
+            return ""
+        return value
+
+    def image(self, key: str, folder: str, languages: tuple[str, ...]) -> Image | None:
+        """A picture: ``file`` (beside the facts file) and ``alt`` text in every language."""
+        value = self.data.get(key)
+        if value is None:
+            return None
+        example = f"Write it as:\n  {key}:\n    file: name.jpg\n    alt:\n" + "".join(
+            f"      {lang}: …\n" for lang in languages)
+        if not isinstance(value, dict):
+            self.error(key, f"'{key}' must give a 'file' and its 'alt' text", example.rstrip())
+            return None
+        sub = Fields(value, self.path, self.problems, ("file", "alt"), ("file",), what=f"'{key}' field")
+        file = sub.text("file")
+        if not file:
+            return None
+        if "/" in file or "\\" in file or not file.lower().endswith(IMAGE_SUFFIXES):
+            sub.error("file", f"'{file}' is not a picture file beside {self.path.rsplit('/', 1)[-1]}",
+                      "Put a .jpg, .png or .webp file in the same folder and write only its name.")
+            return None
+        alt = sub.localized("alt", languages)
+        missing = [lang for lang in languages if not alt.values.get(lang)]
+        if missing:
+            line = sub.line("alt") if "alt" in sub.data else sub.data.line or self.line(key)
+            self.problems.error(self.path, line, f"the alt text of '{key}' is missing in {', '.join(missing)}",
+                                "Describe the picture in every language, for visitors who cannot see it: "
+                                + ", ".join(f"'{lang}: …'" for lang in missing) + " under 'alt:'.")
+            return None
+        return Image(f"{folder}/{file}", alt, self.line(key))
 
     def date(self, key: str) -> PartialDate | None:
         """A date at any precision."""

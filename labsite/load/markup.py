@@ -1,8 +1,9 @@
-"""Markdown to HTML, cached by text so that unchanged text is converted once; raw HTML is cleaned."""
+"""Markdown to HTML, cached by text and with raw HTML cleaned; dates kept whole on narrow screens."""
 
 from __future__ import annotations
 
 import functools
+import re
 
 import markdown
 from markupsafe import Markup
@@ -42,3 +43,15 @@ def to_plain(text: str) -> str:
     """A one-line plain version of short Markdown, for descriptions and feeds."""
     html = str(to_html(text))
     return " ".join(Markup(html).striptags().split())
+
+
+_DASH = re.compile(r"\s+([–—-])\s+")
+
+
+def keep_dates(text: str) -> str:
+    """A date or period that never breaks inside a date: no-break spaces, a break allowed only after a dash."""
+    parts = _DASH.split(text)
+    out = parts[0].replace(" ", "\u00a0")
+    for index in range(1, len(parts), 2):
+        out += f"\u00a0{parts[index]} " + parts[index + 1].replace(" ", "\u00a0")
+    return out

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model.problems import Problems, did_you_mean
-from .fields import SLUG_HINT, is_slug, shown
+from .fields import IMAGE_SUFFIXES, SLUG_HINT, is_slug, shown
 from .paths import readable
 
 CONTENT_DIR = "content"
@@ -41,6 +41,8 @@ def discover(folder: Path, root: Path, languages: tuple[str, ...], problems: Pro
         if path.suffix == ".yml":
             problems.error(rel, 0, "content files end in .yaml", f"Rename it to {path.stem}.yaml.")
             continue
+        if path.suffix.lower() in IMAGE_SUFFIXES:
+            continue  # pictures are read where a facts file names them
         if path.suffix not in (".yaml", ".md"):
             problems.warn(rel, 0, "not a .yaml or .md file; it is ignored")
             continue

@@ -63,6 +63,15 @@ class Meta:
 
 
 @dataclass(frozen=True)
+class Image:
+    """A photo, cover or still of an item: one file, its alt text in every language."""
+
+    file: str
+    alt: Localized
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Place:
     """A city, named in every language."""
 
@@ -91,6 +100,7 @@ class Lab:
     id: str
     meta: Meta
     order: int = 0
+    image: Image | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +118,8 @@ class Edition:
     apply_url: str = ""
     faq: str = ""
     schedule: tuple[Milestone, ...] = ()
+    apply_label: Localized = field(default_factory=lambda: Localized({}))
+    image: Image | None = None
 
     @property
     def id(self) -> str:
@@ -129,6 +141,7 @@ class Person:
     name: Localized
     organisation: str = ""
     links: tuple[str, ...] = ()
+    photo: Image | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +162,7 @@ class Article:
     meta: Meta
     date: PartialDate
     edition: str = ""
+    image: Image | None = None
 
 
 @dataclass(frozen=True)
@@ -204,6 +218,12 @@ class Content:
     faqs: Mapping[str, Faq] = field(default_factory=dict)
     places: Mapping[str, Place] = field(default_factory=dict)
     drafts: frozenset[str] = field(default_factory=frozenset)
+
+    def images(self) -> list[Image]:
+        """Every picture of the content, in a stable order."""
+        found = [lab.image for lab in self.labs.values()] + [e.image for e in self.editions.values()]
+        found += [p.photo for p in self.people.values()] + [a.image for a in self.articles.values()]
+        return sorted({i.file: i for i in found if i is not None}.values(), key=lambda i: i.file)
 
     def editions_of(self, lab: str) -> list[Edition]:
         """The editions of a lab, newest first."""

@@ -15,6 +15,7 @@ TEXT, MARKDOWN, LOCALIZED, DATE, END = "text", "markdown", "localized", "date", 
 NUMBER, FLAG, CHOICE, URL, URLS = "number", "flag", "choice", "url", "urls"
 ID, IDS, EDITION, LANGUAGE, TIMEZONE = "id", "ids", "edition", "language", "timezone"
 LABELS, SCHEDULE, HASH = "labels", "schedule", "hash"
+HTTPS, PICTURE = "https", "picture"
 
 #: How each type is named in the docs, for people.
 TYPE_NAMES: dict[str, str] = {
@@ -36,6 +37,8 @@ TYPE_NAMES: dict[str, str] = {
     LABELS: "one line per milestone id",
     SCHEDULE: "a list of milestones",
     HASH: "written by `i18n mark`",
+    HTTPS: "a web address starting with https://",
+    PICTURE: "`file` (a .jpg, .png or .webp beside the .yaml) and `alt` text in every language",
 }
 
 
@@ -87,6 +90,7 @@ def required(fields: tuple[Field, ...]) -> tuple[str, ...]:
 
 _ORDER = Field("order", NUMBER, "position in the list; smaller numbers first", 1)
 _SLUG = Field("slug", ID, "the address, when it should differ from the file name", "open-call-2025")
+_PICTURE = Field("image", PICTURE, "a cover or a still", {"file": "still.jpg", "alt": {"en": "A film crew at work"}})
 _TITLE = Field("title", TEXT, "the name, shown as the page's heading", "Impact Lab", required=True)
 _SUMMARY = Field("summary", TEXT, "one sentence, shown in lists and search results",
                  "A six-day lab for films about human rights.", required=True)
@@ -134,7 +138,7 @@ _SCHEDULE_EXAMPLE = [
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("lab", "lab", "Lab", "lab", "content/labs/<lab>.yaml", "content/labs/*.yaml",
-         (_ORDER,),
+         (_ORDER, _PICTURE),
          (_TITLE, _SUMMARY),
          "a description of the lab"),
     Kind("edition", "edition", "Edition", "edition", "content/labs/<lab>/<year>.yaml", "content/labs/*/*.yaml",
@@ -145,7 +149,9 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
           Field("places", IDS, "where, ids from content/places.yaml", ["bishkek"]),
           Field("mentors", IDS, "ids of files in content/people/", ["danielle-turkov", "amy-shepherd"]),
           Field("partners", IDS, "ids of files in content/partners/", ["think-film"]),
-          Field("apply_url", URL, "where to apply", "https://forms.example.org/impact-lab"),
+          Field("apply_url", HTTPS, "the application form, while the call is open", "https://forms.example.org/impact-lab"),
+          Field("apply_label", LOCALIZED, "the Apply button's words, if not 'Apply'", {"en": "Apply now"}),
+          _PICTURE,
           Field("faq", ID, "id of a file in content/faq/", "impact-distribution-lab"),
           Field("schedule", SCHEDULE, "the key dates, each a milestone", _SCHEDULE_EXAMPLE)),
          (_TITLE, _SUMMARY,
@@ -159,7 +165,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
          (Field("name", LOCALIZED, "the name in each script", {"en": "Amy Shepherd", "ru": "Эми Шепард",
                                                                 "kk": "Эми Шепард"}, required=True),
           Field("organisation", ID, "id of a partner in content/partners/", "think-film"),
-          Field("links", URLS, "web addresses about the person", ["https://example.org/amy-shepherd"])),
+          Field("links", URLS, "web addresses about the person", ["https://example.org/amy-shepherd"]),
+          Field("photo", PICTURE, "a portrait", {"file": "amy-shepherd.jpg", "alt": {"en": "Amy Shepherd"}})),
          (Field("role", TEXT, "what the person does, in one line", "Founder of Think-Film Impact Production",
                 required=True),),
          "a short biography"),
@@ -172,7 +179,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("article", "news", "News", "news article", "content/news/<slug>.yaml", "content/news/*.yaml",
          (Field("date", DATE, "the publication date; a future date stays hidden until then", "2024-05",
                 required=True),
-          _EDITION_REF, _SLUG),
+          _EDITION_REF, _SLUG, _PICTURE),
          (Field("title", TEXT, "the headline", "The open call is open", required=True),
           Field("summary", TEXT, "one sentence, shown in lists and feeds", "Apply until 5 August.", required=True)),
          "the article"),

@@ -71,5 +71,5 @@ def _template_line(exc: BaseException, root: Path, name: str) -> tuple[str, int]
 
 def language_links(languages: Iterable[str], current: str, route: str) -> list[dict[str, Any]]:
     """The language switcher: the same route in every language."""
-    return [{"code": code, "name": own_name(code), "url": f"/{code}/{route}", "current": code == current}
-            for code in languages]
+    return [{"code": code, "name": own_name(code), "short": own_name(code)[:3].upper(), "url": f"/{code}/{route}",
+             "current": code == current} for code in languages]

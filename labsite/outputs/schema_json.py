@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..load.fields import SLUG, URL
+from ..load.fields import HTTPS_URL, SLUG, URL
 from ..model import schema
 from ..model.schema import Field, Kind
 
@@ -37,6 +37,10 @@ def _date(pattern: str, message: str) -> dict[str, Any]:
     """A date: text with a pattern, or a year alone, which YAML reads as a number."""
     return {"type": ["string", "integer"], "pattern": pattern, "minimum": 1000, "maximum": 9999,
             "patternErrorMessage": message}
+
+
+#: A picture file's name, beside the facts file (no folder).
+PICTURE_PATTERN = r"^[^/\\]+\.([jJ][pP][eE]?[gG]|[pP][nN][gG]|[wW][eE][bB][pP])$"
 
 
 def _slug() -> dict[str, Any]:
@@ -95,6 +99,17 @@ def _value(field: Field, languages: tuple[str, ...]) -> dict[str, Any]:
             return {"type": "array", "items": milestone_schema(languages)}
         case schema.HASH:
             return {"type": "string", "pattern": HASH_PATTERN}
+        case schema.HTTPS:
+            return {"type": "string", "pattern": HTTPS_URL.pattern,
+                    "patternErrorMessage": "Write the address in full, starting with https://."}
+        case schema.PICTURE:
+            alt = {lang: {"type": "string", "minLength": 1} for lang in languages}
+            return {"type": "object", "required": ["file", "alt"], "additionalProperties": False,
+                    "properties": {"file": {"type": "string", "pattern": PICTURE_PATTERN,
+                                            "patternErrorMessage": "The name of a .jpg, .png or .webp file beside "
+                                                                   "this .yaml file."},
+                                   "alt": {"type": "object", "properties": alt, "required": list(languages),
+                                           "additionalProperties": False}}}
     raise ValueError(f"no JSON Schema for the field type {field.type!r}")
 
 

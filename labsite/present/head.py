@@ -16,7 +16,7 @@ from .views import Language
 
 STATUS_SCRIPT = "status.js"
 #: The templates that show open-call status badges (through _macros.html status_badge or edition_card).
-STATUS_TEMPLATES = frozenset({"home.html", "labs.html", "lab.html", "edition.html", "person.html"})
+STATUS_TEMPLATES = frozenset({"home.html", "labs.html", "lab.html", "edition.html", "person.html", "article.html"})
 #: The counts tried when looking for a number of each CLDR plural category.
 _SAMPLES = range(0, 1000)
 

@@ -48,8 +48,9 @@ def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
                                           content.articles, content.pages, content.faqs) for i in group.values()))
     every |= {PLACES_FILE}
     cards = [views.edition_card(e) for e in editions]
-    calls = [c for c in cards if c["status"] and c["status"]["state"] != "closed"]
-    calls.sort(key=lambda c: (c["status"]["state"] == "upcoming", c["status"]["closes_iso"]))
+    calls = sorted((c for c in cards if c["status"] and c["status"]["accepting"]), key=lambda c: c["status"]["closes_iso"])
+    upcoming = sorted((c for c in cards if c["status"] and c["status"]["state"] == "upcoming"),
+                      key=lambda c: c["status"]["opens_iso"])
     news = sorted(content.articles.values(), key=lambda a: (a.date.first_day(), a.id), reverse=True)
     news_cards = [_article_card(views, a) for a in news]
 
@@ -60,10 +61,17 @@ def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
         for mentor in edition.mentors:
             by_mentor.setdefault(mentor, []).append((edition, card))
     lab_cards = [{"id": lab.id, "url": views.url(f"labs/{lab.id}/"), "text": views.text(lab.meta),
-                  "editions": [card for _, card in by_lab.get(lab.id, [])]} for lab in labs]
+                  "image": views.image(lab.image), "editions": [card for _, card in by_lab.get(lab.id, [])],
+                  "latest": next((card for _, card in by_lab.get(lab.id, [])), None)} for lab in labs]
 
     until = max((c["status"]["closes_iso"] for c in calls), key=dt.datetime.fromisoformat, default="")
-    yield OutputPage("", lang, "home.html", {"calls": calls, "calls_until": until, "labs": lab_cards,
+    shown = {c["id"] for c in calls + upcoming}
+    under_way = [item for item in (_progress(views, e, c) for e, c in zip(editions, cards, strict=True)
+                                   if c["id"] not in shown) if item["active"]]
+    calendar = calendar_page(views, editions)
+    yield OutputPage("", lang, "home.html", {"calls": calls, "calls_until": until, "upcoming": upcoming,
+                                             "calls_state": "open" if calls else "none", "under_way": under_way,
+                                             "all_feed": calendar["all_feed"], "labs": lab_cards,
                                              "news": news_cards[:3]}, every)
     yield OutputPage("labs/", lang, "labs.html", {"labs": lab_cards}, every)
     for lab, lab_card in zip(labs, lab_cards, strict=True):
@@ -74,8 +82,9 @@ def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
         lab = content.labs[edition.lab]
         mentor_files = [content.people[p].meta for p in edition.mentors]
         partner_files = [content.partners[p].meta for p in edition.partners]
+        lab_text = views.text(lab.meta)
         context: dict[str, Any] = {"edition": views.edition(edition), "lab": {"url": views.url(f"labs/{lab.id}/"),
-                                                              "title": views.text(lab.meta).title}}
+                                                              "title": lab_text.title, "lang": lab_text.lang}}
         yield OutputPage(f"labs/{edition.lab}/{edition.key}/", lang, "edition.html", context,
                          _files(edition.meta, lab.meta, *mentor_files, *partner_files) | {PLACES_FILE}, edition.meta.draft)
     people = sorted(content.people.values(), key=lambda p: p.name.get(views.lang.chain)[0])
@@ -101,8 +110,13 @@ def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
     for page in sorted(content.pages.values(), key=lambda p: (p.order, p.id)):
         yield OutputPage(f"{page.id}/", lang, "page.html", {"text": views.text(page.meta)}, _files(page.meta),
                          page.meta.draft)
-    yield OutputPage("calendar/", lang, "calendar.html", calendar_page(views, editions), every)
-    yield OutputPage("404.html", lang, "404.html", {}, frozenset())
+    yield OutputPage("calendar/", lang, "calendar.html", calendar, every)
+    yield OutputPage("404.html", lang, "404.html", {"noindex": True}, frozenset())
+
+
+def _progress(views: Views, edition: Any, card: dict[str, Any]) -> dict[str, Any]:
+    """An edition on the home page while it is under way: its current step and the next dated one."""
+    return {"card": card, **views.progress(edition, views.timeline(edition))}
 
 
 def _article_card(views: Views, article: Any) -> dict[str, Any]:
@@ -111,7 +125,8 @@ def _article_card(views: Views, article: Any) -> dict[str, Any]:
     return {"id": article.id, "url": views.url(f"news/{article.id}/"), "text": views.text(article.meta),
             "date": views.lang.dates.date(article.date, views.config.tz),
             "datetime": date_attr(article.date, views.config.tz),
-            "edition": views.edition_card(edition) if edition else None, "draft": article.meta.draft}
+            "edition": views.edition_card(edition) if edition else None, "draft": article.meta.draft,
+            "image": views.image(article.image)}
 
 
 def _faq(views: Views, faq: Faq) -> dict[str, Any]:

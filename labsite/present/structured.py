@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from markupsafe import Markup
@@ -17,7 +16,6 @@ from .views import Language
 SCHEMA = "https://schema.org"
 ATTENDANCE = {"in-person": "OfflineEventAttendanceMode", "online": "OnlineEventAttendanceMode",
               "hybrid": "MixedEventAttendanceMode"}
-_TAGS = re.compile(r"<[^>]+>")
 
 
 def script_json(data: Any) -> Markup:
@@ -36,11 +34,6 @@ def iso_date(value: PartialDate, config: SiteConfig, timezone: str = "") -> str:
     if value.month:  # a part of a month ("early September") is known to the month
         return f"{value.year:04d}-{value.month:02d}"
     return f"{value.year:04d}"
-
-
-def plain(html: str) -> str:
-    """Text without tags, for descriptions and answers."""
-    return " ".join(_TAGS.sub(" ", str(html)).split())
 
 
 def organization(config: SiteConfig) -> dict[str, Any]:
@@ -121,11 +114,9 @@ def page_graph(template: str, context: dict[str, Any], content: Content, config:
         page["mainEntity"] = node
         trail = [(_("People"), config.url(f"/{lang}/people/")), (person["name"], canonical)]
     elif template == "faq.html":
-        page["@type"] = "FAQPage"
-        page["mainEntity"] = [
-            {"@type": "Question", "name": q["title"], "inLanguage": q["lang"],
-             "acceptedAnswer": {"@type": "Answer", "text": plain(q["answer"])}}
-            for faq in context["faqs"] for section in faq["sections"] for q in section["questions"]]
+        # The questions and answers are marked up as FAQPage microdata on the page itself: repeating every
+        # answer here would double the page's weight.
+        trail = [(_("Questions and answers"), canonical)]
     elif template == "article.html":
         text = context["text"]
         page["@type"] = "WebPage"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gettext
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,10 +15,11 @@ from markupsafe import Markup
 from ..i18n.bundle import N_
 from ..i18n.translation import is_stale
 from ..load.config import SiteConfig
-from ..load.markup import to_html
+from ..load.images import Picture
+from ..load.markup import keep_dates, to_html
 from ..model.dates import DAY, MINUTE, DateFormatter, PartialDate, When
 from ..model.events import DEADLINE, OPENS, event_route, in_feeds, milestone_events, site_host
-from ..model.items import Content, Edition, Meta, Milestone, Person
+from ..model.items import Content, Edition, Image, Meta, Milestone, Person
 from ..model.open_calls import CallStatus, call_status
 from ..model.timezones import ZoneInfo, zone
 from .calendar_links import google_link, outlook_link
@@ -90,6 +92,11 @@ def own_name(code: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def initials(name: str) -> str:
+    """Up to two initials of a name, for a person without a photo."""
+    return "".join(word[0] for word in name.split()[:2] if word).upper()
+
+
 def date_attr(value: PartialDate, tz: ZoneInfo | None = None) -> str:
     """A machine-readable HTML date at the precision known: 2025-09-30T23:59+05:00, 2025-09-30, 2025-11 or 2024."""
     if value.precision == MINUTE and tz is not None:
@@ -102,8 +109,18 @@ def date_attr(value: PartialDate, tz: ZoneInfo | None = None) -> str:
 class Views:
     """Builds the values templates show, for one language."""
 
-    def __init__(self, content: Content, config: SiteConfig, language: Language, now: dt.datetime) -> None:
+    def __init__(self, content: Content, config: SiteConfig, language: Language, now: dt.datetime,
+                 media: Mapping[str, Picture] | None = None) -> None:
         self.content, self.config, self.lang, self.now = content, config, language, now
+        self.media = media or {}
+
+    def image(self, image: Image | None) -> dict[str, Any] | None:
+        """A picture with its alt text in this language; ``None`` without one (or when it could not be made)."""
+        picture = self.media.get(image.file) if image else None
+        if image is None or picture is None:
+            return None
+        alt, alt_lang = image.alt.get(self.lang.chain)
+        return picture.view(alt, alt_lang)
 
     def url(self, route: str) -> str:
         """The site path of a route in this language."""
@@ -139,7 +156,8 @@ class Views:
         name, name_lang = person.name.get(self.lang.chain)
         text = self.text(person.meta)
         return {"id": person.id, "name": name, "name_lang": name_lang, "role": text.title, "role_lang": text.lang,
-                "url": self.url(f"people/{person.id}/"), "draft": person.meta.draft}
+                "url": self.url(f"people/{person.id}/"), "draft": person.meta.draft, "photo": self.image(person.photo),
+                "initials": initials(name)}
 
     def status(self, edition: Edition) -> dict[str, Any] | None:
         """The open call's state in words, or ``None`` when the edition has no open call."""
@@ -150,12 +168,13 @@ class Views:
         """Words for an open call's state."""
         _ = self.lang._
         zone = self.zone_of(status.milestone)
-        deadline = self.lang.dates.date(status.milestone.when.last, zone)
-        opening = self.lang.dates.date(status.milestone.when.start, zone)
+        deadline = keep_dates(self.lang.dates.date(status.milestone.when.last, zone))
+        opening = keep_dates(self.lang.dates.date(status.milestone.when.start, zone))
         if status.state == "upcoming":
             label = _("Opens on {date}").format(date=opening)
         elif status.state == "closed":
-            label = _("Closed on {date}").format(date=deadline)
+            # Quiet and short: the deadline itself is among the edition's facts.
+            label = _("Open call closed")
         elif status.days_left == 0:
             label = _("Open — closes today")
         elif status.state == "closing_soon":  # said in words, not only by the badge's colour
@@ -169,7 +188,7 @@ class Views:
                 "accepting": status.accepting,
                 # For static/status.js, which rewrites the label when the state changes after the build.
                 "upcoming_label": _("Opens on {date}").format(date=opening),
-                "closed_label": _("Closed on {date}").format(date=deadline)}
+                "closed_label": _("Open call closed")}
 
     def zone_of(self, milestone: Milestone) -> ZoneInfo:
         """The time zone a milestone's times are meant in: its own, else the site's."""
@@ -180,10 +199,15 @@ class Views:
         label = labels.get(milestone.id) or self.lang._(KIND_LABELS[milestone.kind])
         when = milestone.when
         zone = self.zone_of(milestone)
-        return {"id": milestone.id, "kind": milestone.kind, "label": label, "when": self.when(when, zone),
+        today = self.now.astimezone(zone).date()
+        past = not when.open_end and when.last.last_day() < today
+        stage = "past" if past else "current" if when.start.first_day() <= today else "future"
+        words = self.when(when, zone)
+        # A row starts with its date: "Early September 2024", never a lowercase first letter.
+        return {"id": milestone.id, "kind": milestone.kind, "label": label, "when": words[:1].upper() + words[1:],
                 "datetime": "" if when.is_period else date_attr(when.start, zone),
                 "place": self.places((milestone.place,)) if milestone.place else "",
-                "past": not when.open_end and when.last.last_day() < self.now.date(),
+                "past": past, "stage": stage,
                 "calendar": self.calendar(edition, milestone, label)}
 
     def today(self) -> dt.date:
@@ -222,24 +246,43 @@ class Views:
                             "outlook": outlook_link(event, summary, details, location)})
         return {"ics": self.url(event_route(edition, milestone)), "events": entries}
 
+    def timeline(self, edition: Edition) -> list[dict[str, Any]]:
+        """The rows of an edition's timeline, labelled in this language where its text names them."""
+        own = edition.meta.texts.get(self.lang.code)
+        labels = own.front.get("schedule") if own else None
+        return [self.milestone(edition, m, labels if isinstance(labels, dict) else {}) for m in edition.schedule]
+
+    def progress(self, edition: Edition, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        """Where an edition stands: its current step (the latest begun), the next dated one, whether it is over."""
+        current = [row for row in rows if row["stage"] == "current"]
+        future = [row for row in rows if row["stage"] == "future"]
+        today = self.now.astimezone(self.config.tz).date()
+        when = edition.when
+        running = when is not None and when.start.first_day() <= today and (
+            when.open_end or when.last.last_day() >= today)
+        return {"now": current[-1] if current else None, "next": future[0] if future else None,
+                "finished": bool(rows) and not current and not future, "active": bool(current or future or running)}
+
     def edition_card(self, edition: Edition) -> dict[str, Any]:
         """An edition as listed on other pages."""
         text = self.text(edition.meta)
         lab_text = self.text(self.content.labs[edition.lab].meta)
+        own = next((edition.meta.texts[lang] for lang in self.lang.chain if lang in edition.meta.texts), None)
+        label, _ = edition.apply_label.get(self.lang.chain)
         return {"id": edition.id, "url": self.url(f"labs/{edition.lab}/{edition.key}/"), "text": text,
-                "lab": lab_text.title, "when": self.when(edition.when), "places": self.places(edition.places),
-                "format": self.lang._(FORMAT_LABELS[edition.format]), "status": self.status(edition),
-                "draft": edition.meta.draft}
+                "lab": lab_text.title, "lab_lang": lab_text.lang, "when": self.when(edition.when),
+                "places": self.places(edition.places), "format": self.lang._(FORMAT_LABELS[edition.format]),
+                "status": self.status(edition), "draft": edition.meta.draft, "image": self.image(edition.image),
+                "apply_url": edition.apply_url, "apply_label": label or self.lang._("Apply"),
+                "how_to_apply": bool(own and own.field("how_to_apply").strip())}
 
     def edition(self, edition: Edition) -> dict[str, Any]:
         """Everything an edition page shows."""
         card = self.edition_card(edition)
-        own = edition.meta.texts.get(self.lang.code)
-        labels = own.front.get("schedule") if own else None
-        labels = labels if isinstance(labels, dict) else {}
         partners = [self.partner_card(self.content.partners[p]) for p in edition.partners]
+        timeline = self.timeline(edition)
         return {**card, "text": self.text(edition.meta, ("eligibility", "benefits", "how_to_apply", "selection")),
-                "timeline": [self.milestone(edition, m, labels) for m in edition.schedule],
+                "timeline": timeline, **self.progress(edition, timeline),
                 "mentors": [self.person_card(self.content.people[p]) for p in edition.mentors],
                 "partners": partners, "apply_url": edition.apply_url,
                 "faq_url": self.url("faq/") + f"#{edition.faq}" if edition.faq else ""}

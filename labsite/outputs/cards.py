@@ -1,0 +1,102 @@
+"""The og:image of a page without a picture of its own: a 1200×630 card with the page title in its language.
+
+The font is Noto Sans (SIL Open Font License 1.1) from the ``fontpkg-noto-sans`` package, pinned in
+``requirements.txt``: it has every Kazakh letter, and the same file on every machine keeps the cards
+byte-identical from build to build. Cards are kept in the cache folder under the hash of what they show.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+from importlib.resources import files
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+from ..load.images import _write_atomic
+
+WIDTH, HEIGHT = 1200, 630
+CARDS_DIR = "og"
+#: Changed whenever the drawing below changes, so that cached cards are drawn again.
+DESIGN = "card v1"
+INK, AMBER, WHITE, SOFT, STRIP = (23, 20, 15), (242, 178, 51), (255, 255, 255), (222, 214, 200), (61, 54, 44)
+MARGIN = 80
+
+
+@functools.cache
+def font_path() -> Path:
+    """The Noto Sans variable font shipped in the ``fontpkg-noto-sans`` package."""
+    return Path(str(files("fontpkg_noto_sans") / "files" / "NotoSans[wdth,wght].ttf"))
+
+
+@functools.cache
+def font(size: int, weight: int) -> ImageFont.FreeTypeFont:
+    """Noto Sans at a size and weight, laid out without complex shaping (the same on every machine)."""
+    face = ImageFont.truetype(str(font_path()), size, layout_engine=ImageFont.Layout.BASIC)
+    face.set_variation_by_axes([weight, 100])
+    return face
+
+
+def card_path(title: str, tagline: str, site: str) -> str:
+    """The output path of a card: named by the hash of everything drawn on it."""
+    key = hashlib.sha256("\0".join((DESIGN, site, title, tagline)).encode("utf-8")).hexdigest()[:16]
+    return f"{CARDS_DIR}/{key}.png"
+
+
+def card(title: str, tagline: str, site: str, cache: Path) -> tuple[str, bytes]:
+    """A card's output path and PNG bytes, from the cache when it was drawn before."""
+    path = card_path(title, tagline, site)
+    cached = cache / path
+    if cached.is_file():
+        return path, cached.read_bytes()
+    data = draw_card(title, tagline, site)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(cached, data)
+    return path, data
+
+
+def wrap(text: str, face: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Split ``text`` into lines no wider than ``width`` pixels (a too-long word stands on its own line)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and face.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def fit_title(title: str) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest title size whose lines fit the card in at most three lines."""
+    for size in (84, 76, 68, 60, 52, 46):
+        face = font(size, 800)
+        lines = wrap(title, face, WIDTH - 2 * MARGIN)
+        if len(lines) <= 3 and all(face.getlength(line) <= WIDTH - 2 * MARGIN for line in lines):
+            return face, lines
+    face = font(46, 800)
+    lines = wrap(title, face, WIDTH - 2 * MARGIN)
+    return face, lines[:2] + [" ".join(lines[2:3]) + " …"] if len(lines) > 3 else lines
+
+
+def draw_card(title: str, tagline: str, site: str) -> bytes:
+    """Draw a card: film-strip edges, the site's name, the title and a tagline."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), INK)
+    draw = ImageDraw.Draw(image)
+    for y in (18, HEIGHT - 34):  # the perforations of a film strip along both edges
+        for x in range(0, WIDTH, 40):
+            draw.rounded_rectangle((x + 8, y, x + 30, y + 16), radius=3, fill=STRIP)
+    draw.rounded_rectangle((MARGIN, 88, MARGIN + 44, 132), radius=8, fill=AMBER)
+    draw.polygon([(MARGIN + 22, 97), (MARGIN + 35, 123), (MARGIN + 9, 123)], fill=INK)
+    draw.text((MARGIN + 64, 110), site.upper(), font=font(30, 800), fill=WHITE, anchor="lm")
+    face, lines = fit_title(title)
+    line_height = round(face.size * 1.18)
+    top = 330 - (len(lines) * line_height) // 2
+    for index, line in enumerate(lines):
+        draw.text((MARGIN, top + index * line_height), line, font=face, fill=WHITE)
+    draw.rectangle((MARGIN, 512, MARGIN + 96, 518), fill=AMBER)
+    draw.text((MARGIN, 540), tagline, font=font(30, 500), fill=SOFT)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", compress_level=6)
+    return buffer.getvalue()

@@ -1,0 +1,301 @@
+"""What a visitor sees: the home page in every state of the open calls, Apply, pictures, og:image, root and 404."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from html import unescape
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from labsite.load.markup import keep_dates
+from labsite.outputs.cards import draw_card
+from tests.conftest import PROJECT, copy_site, run_build
+
+LANGS = ("kk", "ru", "en")
+#: The four moments of the real Impact Distribution Lab 2025 call: before, open, closing soon, none open.
+MOMENTS = {"before": "2025-06-15", "open": "2025-08-01", "soon": "2025-09-20", "none": "2026-11-22",
+           # between the deadline and the announcement of the participants
+           "closed": "2025-10-15"}
+NO_CALL = {"kk": "Қазір ешбір зертханаға өтінім қабылданбайды.",
+           "ru": "Сейчас прием заявок ни в одну лабораторию не идет.",
+           "en": "No open call is accepting applications right now."}
+OPENS = {"kk": "Өтінім қабылдау басталады: 2025 ж. 1 шілде", "ru": "Прием заявок откроется 1 июля 2025 г.",
+         "en": "Opens on 1 July 2025"}
+OPEN_60 = {"kk": "Өтінім қабылдау ашық — 60 күн қалды", "ru": "Прием заявок открыт — осталось 60 дней",
+           "en": "Open — 60 days left"}
+SOON_10 = {"kk": "10 күн қалды", "ru": "осталось 10 дней", "en": "Closing soon — 10 days left"}
+DEADLINE = {"kk": "2025 ж. 30 қыркүйек", "ru": "30 сентября 2025 г.", "en": "30 September 2025"}
+NOW_PHASE = {"kk": "Жеңімпаздардың импакт-кампанияларын жүзеге асыру", "ru": "Реализация импакт-кампаний победителей",
+             "en": "The winners' impact campaigns"}
+IDL = "labs/impact-distribution-lab/2025/"
+
+
+def text(html: str) -> str:
+    """The words of some HTML, spaces (no-break ones too) collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ").split())
+
+
+def main(html: str) -> str:
+    """The words of a page's ``<main>``: what a visitor reads (not its links for machines)."""
+    return text(html[html.index("<main"):html.index("</main>")])
+
+
+def section(html: str, ident: str) -> str:
+    """The HTML of the ``<section id=…>`` or ``aria-labelledby=…`` named ``ident``, up to its end."""
+    start = re.search(rf'<section[^>]*(id="{ident}"|aria-labelledby="{ident}")', html)
+    assert start, ident
+    return html[start.start():html.index("</section>", start.start())]
+
+
+@pytest.fixture(scope="module")
+def real_homes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The real content built at each of the four moments: moment → output folder."""
+    root = tmp_path_factory.mktemp("real")
+    for name in ("content", "templates", "static", "locales"):
+        shutil.copytree(PROJECT / name, root / name)
+    shutil.copy(PROJECT / "site_config.yaml", root / "site_config.yaml")
+    shutil.copy(PROJECT / "calendar_state.json", root / "calendar_state.json")
+    outputs = {}
+    for name, moment in MOMENTS.items():
+        result = run_build(root, "--now", moment)
+        assert result.returncode == 0, result.stderr
+        outputs[name] = root.parent / f"site-{name}"
+        shutil.move(root / "_site", outputs[name])
+    return outputs
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_home_before_a_call_opens_says_none_is_open_and_when_the_next_opens(real_homes: dict[str, Path],
+                                                                             lang: str) -> None:
+    html = (real_homes["before"] / lang / "index.html").read_text(encoding="utf-8")
+    calls = section(html, "calls")
+    assert NO_CALL[lang] in text(calls) and '<div class="no-call" data-after="">' in calls  # shown
+    assert calls.count('class="card edition-card') == 1 and f'href="/{lang}/{IDL}"' in calls
+    assert OPENS[lang] in text(calls) and "status-upcoming" in calls
+    assert re.search(r'<p class="apply" data-when-accepting[^>]* hidden>', calls)  # no way to apply yet
+    assert "webcal://" in calls  # the calendar of deadlines
+    assert 'aria-labelledby="under-way-heading"' not in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("moment", "state", "days"), [("open", "status-open", OPEN_60),
+                                                        ("soon", "status-closing_soon", SOON_10)])
+def test_home_while_a_call_is_open_shows_it_first_with_deadline_days_left_and_how_to_apply(
+        real_homes: dict[str, Path], lang: str, moment: str, state: str, days: dict[str, str]) -> None:
+    html = (real_homes[moment] / lang / "index.html").read_text(encoding="utf-8")
+    calls = section(html, "calls")
+    assert html.index('id="calls"') < html.index('id="labs-heading"')  # the calls come first
+    assert state in calls and days[lang] in text(calls) and DEADLINE[lang] in text(calls)
+    apply = re.search(r'<p class="apply" data-when-accepting[^>]*>\s*<a class="button[^"]*" href="([^"]+)"', calls)
+    assert apply and " hidden" not in apply.group(0)
+    # the real content has no form address: the button leads to the edition's own "How to apply"
+    assert apply.group(1) == f"/{lang}/{IDL}#how-to-apply"
+    edition = (real_homes[moment] / lang / IDL / "index.html").read_text(encoding="utf-8")
+    assert 'id="how-to-apply"' in edition and "alternativa.film" not in main(edition)
+    assert re.search(r'<div class="no-call" data-after="[^"]+" hidden>', calls)  # shown by status.js once closed
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_home_with_no_call_says_so_and_shows_what_is_under_way(real_homes: dict[str, Path], lang: str) -> None:
+    html = (real_homes["none"] / lang / "index.html").read_text(encoding="utf-8")
+    calls = section(html, "calls")
+    assert NO_CALL[lang] in text(calls) and "edition-card" not in calls and "webcal://" in calls
+    under_way = section(html, "under-way-heading")
+    assert f'href="/{lang}/{IDL}"' in under_way and NOW_PHASE[lang] in text(under_way)
+    assert "phase-next" not in under_way  # the sources give no later date: none is made up
+    labs = section(html, "labs-heading")
+    assert labs.count('class="card lab-card') == 5
+
+
+@pytest.mark.parametrize(("lang", "announcement"), [("kk", "Қатысушыларды жариялау — 2025 ж. 30 қазан"),
+                                                    ("ru", "Объявление участников — 30 октября 2025 г."),
+                                                    ("en", "Participants announced — 30 October 2025")])
+def test_home_after_a_deadline_names_the_next_dated_step(real_homes: dict[str, Path], lang: str,
+                                                         announcement: str) -> None:
+    html = (real_homes["closed"] / lang / "index.html").read_text(encoding="utf-8")
+    assert NO_CALL[lang] in text(section(html, "calls"))
+    under_way = section(html, "under-way-heading")
+    assert f'href="/{lang}/{IDL}"' in under_way and announcement in text(under_way)
+    assert '<time datetime="2025-10-30">' in under_way
+
+
+def test_pages_carry_no_inline_style_or_script(real_homes: dict[str, Path]) -> None:
+    """The Content-Security-Policy allows only the site's own style sheet and scripts."""
+    for page in real_homes["open"].rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html), page
+        for attrs in re.findall(r"<script([^>]*)>", html):
+            assert "src=" in attrs or 'type="application/ld+json"' in attrs or 'type="application/json"' in attrs, page
+
+
+def test_no_page_of_the_real_site_sends_visitors_to_alternativa_film(real_homes: dict[str, Path]) -> None:
+    for page in real_homes["open"].rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        words = main(html) if "<main" in html else text(html)
+        assert not re.search(r"alternativa\.film(?!/(kk|ru|en)/calendar/)", words), page  # feed addresses aside
+
+
+def test_edition_page_names_the_current_step_in_words(real_homes: dict[str, Path]) -> None:
+    html = (real_homes["none"] / "en" / IDL / "index.html").read_text(encoding="utf-8")
+    assert html.index('id="timeline-heading"') < html.index('id="eligibility-heading"')
+    assert f"Now {NOW_PHASE['en']}" in text(section(html, "timeline-heading"))
+    assert html.count("step-past") == 5 and html.count('class="step step-current"') == 1
+
+
+def test_impact_lab_2024_lists_its_tutors_once(real_homes: dict[str, Path]) -> None:
+    html = (real_homes["none"] / "en" / "labs/impact-lab/2024/index.html").read_text(encoding="utf-8")
+    assert text(html).count("Amy Shepherd") == 1 and "Early September 2024" in text(html)
+
+
+def test_dates_never_break_inside() -> None:
+    assert keep_dates("26 сентября — 1 октября 2024 г.") == "26\u00a0сентября\u00a0— 1\u00a0октября\u00a02024\u00a0г."
+    assert keep_dates("2024 ж. 26 қыркүйек – 1 қазан") == "2024\u00a0ж.\u00a026\u00a0қыркүйек\u00a0– 1\u00a0қазан"
+
+
+# --- Apply, pictures and og:image on the sample site ---------------------------------------------------------
+
+
+def jpeg(width: int, height: int) -> bytes:
+    """A photo-like test picture."""
+    picture = Image.radial_gradient("L").resize((width, height)).convert("RGB")
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def png_with_alpha(width: int, height: int) -> bytes:
+    """A still with transparency."""
+    picture = Image.new("RGBA", (width, height), (200, 40, 30, 255))
+    picture.putalpha(Image.linear_gradient("L").resize((width, height)))
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+ALT = "  alt:\n    kk: {0} (kk)\n    ru: {0} (ru)\n    en: {0}\n"
+
+
+@pytest.fixture
+def pictured_site(tmp_path: Path) -> Path:
+    """The sample site with a photo of a person and a still of an edition, made here."""
+    site = copy_site("valid", tmp_path / "site")
+    (site / "content/people/jane-doe.jpg").write_bytes(jpeg(1600, 2000))
+    with (site / "content/people/jane-doe.yaml").open("a", encoding="utf-8") as facts:
+        facts.write("photo:\n  file: jane-doe.jpg\n" + ALT.format("Jane Doe at a workshop"))
+    (site / "content/labs/impact-lab/still.png").write_bytes(png_with_alpha(800, 450))
+    with (site / "content/labs/impact-lab/2025.yaml").open("a", encoding="utf-8") as facts:
+        facts.write("image:\n  file: still.png\n" + ALT.format("A still from a participant's film")
+                    + "apply_label:\n  kk: Өтінім формасы\n  ru: Форма заявки\n  en: Application form\n")
+    return site
+
+
+def test_pictures_get_webp_and_fallback_variants_with_sizes_alt_and_lazy_loading(pictured_site: Path) -> None:
+    result = run_build(pictured_site, "--now", "2025-08-01")
+    assert result.returncode == 0, result.stderr
+    out = pictured_site / "_site"
+    person = (out / "ru/people/jane-doe/index.html").read_text(encoding="utf-8")
+    webp = re.search(r'<source type="image/webp" srcset="([^"]+)"', person).group(1)
+    widths = [int(w) for w in re.findall(r" (\d+)w", webp)]
+    assert widths == [480, 960, 1440]
+    img = re.search(r"<img [^>]*srcset=[^>]*>", person).group(0)
+    assert 'alt="Jane Doe at a workshop (ru)"' in img and 'width="960" height="1200"' in img
+    for url in re.findall(r"(/media/[^ ]+) \d+w", webp + img):
+        variant = Image.open(out / url.lstrip("/"))
+        assert variant.format in ("WEBP", "JPEG") and variant.width in widths
+    og = re.search(r'<meta property="og:image" content="([^"]+)"', person).group(1)
+    assert og.endswith("-1440.jpg") and (out / og.split("/", 3)[3]).is_file()
+    edition = (out / "en/labs/impact-lab/2025/index.html").read_text(encoding="utf-8")
+    assert ".png 800w" in edition  # a still with transparency keeps PNG as its fallback
+    card = re.search(r'<article class="card edition-card.*?</article>', (out / "en/labs/index.html").read_text(
+        encoding="utf-8"), re.S).group(0)
+    assert 'loading="lazy"' in card and 'alt="A still from a participant&#39;s film"' in card
+
+
+def test_the_apply_button_shows_on_every_page_of_an_open_edition(pictured_site: Path) -> None:
+    assert run_build(pictured_site, "--now", "2025-08-01").returncode == 0
+    out = pictured_site / "_site"
+    button = {"kk": "Өтінім формасы", "ru": "Форма заявки", "en": "Application form"}
+    for lang in LANGS:
+        for route in ("", "labs/", "labs/impact-lab/", "labs/impact-lab/2025/", "people/jane-doe/", "news/open-call/"):
+            html = (out / lang / route / "index.html").read_text(encoding="utf-8")
+            found = re.search(r'<p class="apply" data-when-accepting[^>]*>\s*<a class="button" '
+                              r'href="https://labs.example.org/apply" rel="external">([^<]+)</a>', html)
+            assert found and " hidden" not in found.group(0) and found.group(1) == button[lang], (lang, route)
+
+
+def test_pictures_are_made_once_and_builds_stay_identical(pictured_site: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LABSITE_CACHE_DIR", str(tmp_path / "cache"))
+    assert run_build(pictured_site, "--now", "2025-08-01").returncode == 0
+    first = {p.name: p.read_bytes() for p in (pictured_site / "_site/media").iterdir()}
+    cached = sorted(p.name for p in (tmp_path / "cache/images").rglob("*.*") if p.suffix != ".json")
+    assert len(cached) == 10  # WebP and fallback: 3 widths of the photo, 2 of the 800 px still (never enlarged)
+    assert run_build(pictured_site, "--now", "2025-08-01").returncode == 0
+    assert {p.name: p.read_bytes() for p in (pictured_site / "_site/media").iterdir()} == first
+
+
+MISSING_ALT = "jane-doe.yaml:8: error: the alt text of 'photo' is missing in kk, ru"
+NO_FILE = "jane-doe.yaml:6: error: the picture 'content/people/nobody.jpg' does not exist"
+
+
+@pytest.mark.parametrize(("facts", "message"), [
+    ("photo:\n  file: jane-doe.jpg\n  alt:\n    en: Jane\n", MISSING_ALT),
+    ("photo:\n  file: nobody.jpg\n" + ALT.format("x"), NO_FILE),
+    ("photo: jane-doe.jpg\n", "jane-doe.yaml:6: error: 'photo' must give a 'file' and its 'alt' text"),
+])
+def test_a_picture_without_alt_text_or_file_is_a_located_error(sample_site: Path, facts: str, message: str) -> None:
+    (sample_site / "content/people/jane-doe.jpg").write_bytes(jpeg(300, 300))
+    with (sample_site / "content/people/jane-doe.yaml").open("a", encoding="utf-8") as out:
+        out.write(facts)
+    result = run_build(sample_site, "--now", "2025-08-01")
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+
+
+def test_apply_url_must_be_https(sample_site: Path) -> None:
+    facts = sample_site / "content/labs/impact-lab/2025.yaml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("https://labs.example.org/apply",
+                                                              "http://labs.example.org/apply"), encoding="utf-8")
+    result = run_build(sample_site, "--now", "2025-08-01")
+    assert result.returncode == 1
+    assert "2025.yaml:7: error: 'http://labs.example.org/apply' is not an https:// web address" in result.stderr
+
+
+def test_pages_without_a_picture_get_a_card_with_their_title_in_their_language(sample_site: Path) -> None:
+    assert run_build(sample_site, "--now", "2025-08-01").returncode == 0
+    out = sample_site / "_site"
+    images = set()
+    for lang in LANGS:
+        html = (out / lang / "faq/index.html").read_text(encoding="utf-8")
+        url = re.search(r'<meta property="og:image" content="https://labs.example.org/(og/[0-9a-f]{16}\.png)"', html)
+        assert url, lang
+        card = Image.open(out / url.group(1))
+        assert card.size == (1200, 630)
+        images.add(url.group(1))
+    assert len(images) == 3  # one title per language
+    assert draw_card("Сұрақтар мен жауаптар", "Орталық Азия", "Sample Labs") == draw_card(
+        "Сұрақтар мен жауаптар", "Орталық Азия", "Sample Labs")
+
+
+def test_error_pages_are_not_indexed_and_the_root_one_speaks_every_language(sample_site: Path) -> None:
+    assert run_build(sample_site, "--now", "2025-08-01").returncode == 0
+    out = sample_site / "_site"
+    for page in [out / "404.html", *(out / lang / "404.html" for lang in LANGS)]:
+        html = page.read_text(encoding="utf-8")
+        assert '<meta name="robots" content="noindex">' in html and "hreflang=\"x-default\"" not in html
+        assert 'rel="canonical"' not in html and '<link rel="alternate" hreflang' not in html
+    root = (out / "404.html").read_text(encoding="utf-8")
+    for lang, words in (("kk", "Бет табылмады"), ("ru", "Страница не найдена"), ("en", "Page not found")):
+        assert f'<li lang="{lang}">' in root and words in root
+
+
+def test_root_page_introduces_the_labs_in_every_language(sample_site: Path) -> None:
+    assert run_build(sample_site, "--now", "2025-08-01").returncode == 0
+    root = (sample_site / "_site/index.html").read_text(encoding="utf-8")
+    for lang, words in (("ru", "Бесплатные образовательные программы"), ("en", "Free film-education programmes")):
+        intro = re.search(rf'<li lang="{lang}">\s*<p class="choice-intro">([^<]+)</p>', root)
+        assert intro and words in intro.group(1)
+    assert 'property="og:image"' in root and 'rel="icon"' in root
