@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TextIO
 
 from labsite.build.run import BuildResult, Options, StateNotSaved, WriteFailed, build_site
+from labsite.load.workers import default_jobs
 from labsite.model.dates import FIRST_YEAR, LAST_YEAR
 from labsite.model.problems import BuildFailed, Problem
 from labsite.outputs.writer import reason
@@ -87,6 +88,11 @@ def make_parser() -> argparse.ArgumentParser:
                         help="build as if it were this moment (default: SOURCE_DATE_EPOCH, else the clock)")
     shared.add_argument("--drafts", action="store_true", help="include drafts and future-dated items, marked as drafts")
     shared.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
+    shared.add_argument("--jobs", type=int, default=default_jobs(), metavar="N",
+                        help="processes that convert Markdown and render pages (default: the number of cores; "
+                             "1: all in one process)")
+    shared.add_argument("--no-cache", dest="cache", action="store_false",
+                        help="neither read nor fill the build cache in .cache/ (the output is the same)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("build", parents=[shared], help="build the site into output_dir (the default)")
     commands.add_parser("check", parents=[shared], help="load and validate everything without writing the site")
@@ -134,8 +140,11 @@ def report(problems: list[Problem], out: TextIO | None = None) -> None:
 
 def cmd_build(args: argparse.Namespace, write: bool) -> int:
     """Build (or check) the site and print a summary."""
+    if args.jobs < 1:
+        print(f"error: --jobs {args.jobs}: give 1 or more processes", file=sys.stderr)
+        return 1
     options = Options(parse_now(args.now, site_timezone(args.root)), args.drafts, args.strict,
-                      record_state=not in_ci())
+                      record_state=not in_ci(), jobs=args.jobs, cache=args.cache)
     try:
         result = build_site(args.root, options, write=write)
     except BuildFailed as failed:
@@ -153,6 +162,8 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
               "Failed. The previously built site is unchanged.", file=sys.stderr)
         return 1
     report(result.problems)
+    for warning in result.cache_warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     per_lang = ", ".join(f"{lang} {count}" for lang, count in result.counts.items())
     warnings = len(result.problems.warnings)
     verb = "Built" if write else "Checked"
@@ -272,7 +283,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"error: --port {args.port} is not a port number: use one from 1 to 65535, such as 8000", file=sys.stderr)
         return 1
     tz_name = site_timezone(args.root)
-    return serve(args.root, lambda: Options(parse_now(args.now, tz_name), args.drafts, args.strict), args.host, args.port)
+    return serve(args.root, lambda: Options(parse_now(args.now, tz_name), args.drafts, args.strict,
+                                            jobs=max(args.jobs, 1), cache=args.cache), args.host, args.port)
 
 
 def result_target(root: Path) -> str:

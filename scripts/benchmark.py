@@ -4,6 +4,8 @@
   python scripts/benchmark.py                  both sites, 5 runs each
   python scripts/benchmark.py --pages 1000     pages per language of the generated site
   python scripts/benchmark.py --only generated --runs 3
+  python scripts/benchmark.py --peers          this project beside Hugo and Pelican on one corpus (scripts/peers.py)
+  python scripts/benchmark.py --peers --articles 3000 --tools project
 
 Prints medians. Work happens in temporary copies; the project is never modified.
 """
@@ -26,6 +28,7 @@ sys.path.insert(0, str(PROJECT))
 
 from labsite.build.incremental import rebuild, scan  # noqa: E402
 from labsite.build.pipeline import Options  # noqa: E402
+from labsite.load.workers import default_jobs  # noqa: E402
 
 LANGS = ("kk", "ru", "en")
 WORDS = ["film", "lab", "mentor", "story", "documentary", "producer", "pitch", "edition", "editor", "camera", "sound",
@@ -130,7 +133,8 @@ def cold_build(root: Path) -> float:
 
 def edit_rebuilds(root: Path, edit: str, runs: int) -> tuple[list[float], int, float]:
     """Preview rebuilds after appending a line to ``edit``: seconds each, pages rendered, first full build."""
-    options = Options(dt.datetime.fromisoformat(NOW).replace(tzinfo=dt.UTC), drafts=True)
+    options = Options(dt.datetime.fromisoformat(NOW).replace(tzinfo=dt.UTC), drafts=True, jobs=default_jobs(),
+                      cache=True)
     build = rebuild(root, options, None, scan(root))
     first = build.seconds
     times, rendered = [], 0
@@ -161,7 +165,20 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=1000, help="pages per language of the generated site")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", choices=["real", "generated"])
+    parser.add_argument("--peers", action="store_true", help="compare with Hugo and Pelican on one generated corpus")
+    parser.add_argument("--articles", type=int, default=1000, help="with --peers: articles per language")
+    parser.add_argument("--tools", default="project,hugo,pelican", help="with --peers: which tools, comma-separated")
     args = parser.parse_args()
+    if args.peers:
+        from scripts.peers import measure_peers
+
+        with tempfile.TemporaryDirectory(prefix="labsite-peers-") as tmp:
+            def edit_ms(root: Path) -> float:
+                times, _, _ = edit_rebuilds(root, "content/news/article-7.en.md", args.runs)
+                return statistics.median(times) * 1000
+
+            print(measure_peers(Path(tmp), args.articles, args.runs, PROJECT, NOW, edit_ms, args.tools.split(",")))
+        return 0
     with tempfile.TemporaryDirectory(prefix="labsite-bench-") as tmp:
         if args.only != "generated":
             real = copy_real(Path(tmp) / "real")

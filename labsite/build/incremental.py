@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -14,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, meta
 from jinja2.exceptions import TemplateError
 
+from ..load.cache import BuildCache, open_cache
 from ..load.config import CONFIG_FILE
 from ..model.problems import Problems
 from ..outputs.cards import CARDS_DIR
@@ -56,6 +58,8 @@ class Build:
     calendars: Calendars | None = None
     #: When an open call next changes state (ISO 8601), so that a deploy can rebuild then.
     next_change: str | None = None
+    #: What went wrong with the build cache (it was then not used); never a reason to stop.
+    cache_warnings: tuple[str, ...] = ()
 
 
 def scan(root: Path) -> dict[str, Stamp]:
@@ -199,18 +203,29 @@ def _calendars(site: LoadedSite, options: Options, previous: Build | None, chang
     return calendars
 
 
-def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[str, Stamp]) -> Build:
+def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[str, Stamp],
+            cache: BuildCache | None = None) -> Build:
     """Build the site, rendering only what changed since ``previous``; raise ``BuildFailed`` on errors.
 
     Without ``previous`` this is the whole build: ``build_site`` and the preview's first build are this call.
 
     ``stamps`` is the scan taken before reading, so that an edit made during the build is seen next time.
+    ``cache`` is the build cache to use (left open for the caller); without it, one is opened when
+    ``options.cache`` asks for it, and closed at the end.
     """
+    if cache is None:
+        own = open_cache(root, options.cache)
+        try:
+            build = rebuild(root, options, previous, stamps, own)
+        finally:
+            own.close()
+        return dataclasses.replace(build, cache_warnings=tuple(own.warnings))
     started = time.perf_counter()
     changed = changed_files(previous.stamps, stamps) if previous else frozenset(stamps)
     content_only = all(path.startswith("content/") for path in changed)
     # Compiled templates are kept after a content edit: compiling them costs more than rendering a few pages.
-    site = load_site(root, options, unchanged=previous.site if previous is not None and content_only else None)
+    site = load_site(root, options, unchanged=previous.site if previous is not None and content_only else None,
+                     cache=cache)
     pages = assemble(site, options)
     contexts = page_contexts(site, pages, options)
     stale = stale_pages(previous, site, pages, contexts, changed)
@@ -228,4 +243,4 @@ def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[s
     files.update(derived)
     return Build(site, {page.output_path: page for page in pages}, contexts, files, stamps, options.now,
                  frozenset(page.output_path for page in stale),
-                 time.perf_counter() - started, calendars, next_change)
+                 time.perf_counter() - started, calendars, next_change, tuple(cache.warnings))

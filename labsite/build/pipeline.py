@@ -13,10 +13,12 @@ from jinja2 import Environment, TemplateError
 from ..i18n.bundle import LOCALES_DIR, N_, load_translations, make_environment
 from ..i18n.translation import translation_problems, translation_states
 from ..load.assets import Assets, load_assets
+from ..load.cache import BuildCache
 from ..load.config import SiteConfig, load_config
 from ..load.content import load_content
 from ..load.images import Picture, cache_dir, make_pictures
 from ..load.paths import check_links
+from ..load.workers import fork_map
 from ..model.items import Content
 from ..model.problems import BuildFailed, Problem, Problems
 from ..model.publish import select_published
@@ -40,6 +42,10 @@ class Options:
     #: there a changed event that the committed state does not know is an error, so that every deploy
     #: of a commit publishes the same SEQUENCE and LAST-MODIFIED.
     record_state: bool = True
+    #: How many processes convert Markdown and render pages (1: all in this one).
+    jobs: int = 1
+    #: Whether to keep and reuse work in the project's ``.cache/`` folder (output is the same either way).
+    cache: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,8 @@ class LoadedSite:
     media_files: dict[str, bytes] = field(default_factory=dict)
 
 
-def load_site(root: Path, options: Options, unchanged: LoadedSite | None = None) -> LoadedSite:
+def load_site(root: Path, options: Options, unchanged: LoadedSite | None = None,
+              cache: BuildCache | None = None) -> LoadedSite:
     """Read settings, content, catalogues, templates and static files; raise :class:`BuildFailed` on errors.
 
     ``unchanged`` is a site loaded before whose catalogues, templates and static files have not changed
@@ -69,7 +76,7 @@ def load_site(root: Path, options: Options, unchanged: LoadedSite | None = None)
     if problems.errors:  # with wrong settings (languages, say) every other file would be judged wrongly
         raise BuildFailed(problems)
     check_links(root, problems)
-    content = load_content(config, problems)
+    content = load_content(config, problems, cache, options.jobs)
     if unchanged is not None and unchanged.config == config:
         languages, environments, assets = unchanged.languages, unchanged.environments, unchanged.assets
         problems.extend(p for p in unchanged.problems if p.path.startswith((f"{LOCALES_DIR}/", f"{TEMPLATES_DIR}/")))
@@ -177,14 +184,24 @@ def render_pages(site: LoadedSite, pages: list[OutputPage], contexts: dict[str, 
     """Render the given pages (with their ``contexts``), the root pages, the static files and the pictures."""
     files: dict[str, bytes] = {**site.assets.files, **site.media_files}
     problems = Problems()
-    for page in pages:
+
+    def render(page: OutputPage) -> tuple[bytes | None, list[Problem], dict[str, bytes]]:
+        """One page's bytes (``None`` when its template failed), the problems found, and its og:image card."""
+        found = Problems()
+        made: dict[str, bytes] = {}
         context = dict(contexts[page.output_path])
         context.update(head_context(page.template, context, site.content, site.config, site.languages[page.lang],
                                     site.assets.urls.get(STATUS_SCRIPT, ""), page.context))
-        context["og"]["image"] = og_image(site, page, context, files)
-        html = render_template(site.environments[page.lang], page.template, context, site.config.root, problems)
-        if html is not None:
-            files[page.output_path] = html.encode("utf-8")
+        context["og"]["image"] = og_image(site, page, context, made)
+        html = render_template(site.environments[page.lang], page.template, context, site.config.root, found)
+        return (None if html is None else html.encode("utf-8")), list(found), made
+
+    # On several cores the pages are rendered by forked workers; their results come back in the pages' order.
+    for page, (data, found, made) in zip(pages, fork_map(render, pages, options.jobs), strict=True):
+        problems.extend(found)
+        files.update(made)
+        if data is not None:
+            files[page.output_path] = data
     for name, (template, context) in root_pages(site, files).items():
         html = render_template(site.environments[site.config.default_language], template, context, site.config.root,
                                problems)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n.extraction import unextracted
+from ..load.cache import BuildCache, open_cache
 from ..model.problems import Problems
 from ..outputs.calendar_state import STATE_FILE, EventState, line_of, save_state
 from ..outputs.checks import check_output
@@ -34,6 +35,8 @@ class BuildResult:
     next_change: str | None = None
     #: Per encoding, from the write step: files precompressed, their bytes, the bytes of the compressed copies.
     compressed: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    #: What went wrong with the build cache (the build then went on without it).
+    cache_warnings: list[str] = field(default_factory=list)
 
     def feed_counts(self) -> tuple[int, int]:
         """How many iCal files (feeds and single events) and Atom news feeds the build produced."""
@@ -82,7 +85,16 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     Raise :class:`BuildFailed` on errors, :class:`WriteFailed` when the disk refuses the new site.
     """
     started = time.perf_counter()
-    build = rebuild(root, options, None, scan(root))
+    cache = open_cache(root, options.cache)
+    try:
+        return _build(root, options, write, cache, started)
+    finally:
+        cache.close()
+
+
+def _build(root: Path, options: Options, write: bool, cache: BuildCache, started: float) -> BuildResult:
+    """:func:`build_site` with the build cache open."""
+    build = rebuild(root, options, None, scan(root), cache)
     site, files, pages, calendars = build.site, build.files, list(build.pages.values()), build.calendars
     assert calendars is not None  # made anew in a build from nothing
     problems = Problems(site.problems)
@@ -97,7 +109,7 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
         fail_on(problems, options)
     compressed: dict[str, tuple[int, int, int]] = {}
     if write:
-        written = with_compressed(files)
+        written = with_compressed(files, cache)
         try:
             write_site(written, site.config.output_path, site.config.root,
                        then=lambda: _record(site.config.root, calendars.state))
@@ -106,4 +118,4 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
         compressed = compression_totals(written)
     counts = Counter(page.lang for page in pages)
     return BuildResult(files, pages, problems, time.perf_counter() - started, counts, build.next_change,
-                       compressed)
+                       compressed, cache.warnings)

@@ -9,6 +9,8 @@ from typing import Any
 from ..model import schema
 from ..model.items import Article, Content, Edition, Faq, Image, Lab, Meta, Page, Partner, Person, Place, Text, text_hash
 from ..model.problems import Problems, did_you_mean
+from . import markup
+from .cache import BuildCache
 from .config import SiteConfig
 from .faq import parse_faq
 from .fields import SLUG_HINT, Fields, is_slug, shown
@@ -28,14 +30,20 @@ RESERVED = frozenset({"labs", "people", "news", "faq", "calendar", "partners", "
 TEXT_FIELDS = schema.text_table()
 
 
-def load_content(config: SiteConfig, problems: Problems) -> Content:
-    """Read every file of ``content/`` and link the items to each other."""
+def load_content(config: SiteConfig, problems: Problems, cache: BuildCache | None = None, jobs: int = 1) -> Content:
+    """Read every file of ``content/`` and link the items to each other.
+
+    With ``cache``, YAML and Markdown read by an earlier build are taken from there; Markdown that is not
+    is converted on ``jobs`` cores, all of it at once before the items are checked one by one.
+    """
     root = config.root
     sources = discover(root / CONTENT_DIR, root, config.languages, problems)
-    places = read_places(root / CONTENT_DIR / "places.yaml", root, config, problems)
-    reader = _Reader(config, problems, set(places))
+    places = read_places(root / CONTENT_DIR / "places.yaml", root, config, problems, cache)
+    reader = _Reader(config, problems, set(places), cache)
+    ordered = sorted(sources.values(), key=lambda s: (s.folder, s.name))
+    reader.parse_all(ordered, jobs)
     buckets: dict[str, dict[str, Any]] = defaultdict(dict)
-    for source in sorted(sources.values(), key=lambda s: (s.folder, s.name)):
+    for source in ordered:
         kind = kind_of(source.folder)
         if kind is None:
             where = f"{CONTENT_DIR}/{source.folder}" if source.folder else CONTENT_DIR
@@ -59,12 +67,13 @@ def load_content(config: SiteConfig, problems: Problems) -> Content:
     return content
 
 
-def read_places(path: Path, root: Path, config: SiteConfig, problems: Problems) -> dict[str, Place]:
+def read_places(path: Path, root: Path, config: SiteConfig, problems: Problems,
+                cache: BuildCache | None = None) -> dict[str, Place]:
     """Read ``content/places.yaml``."""
     if not path.exists():
         return {}
     rel = path.relative_to(root).as_posix()
-    data = _parse(path, root, problems)
+    data = _parse(path, root, problems, cache)
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -81,13 +90,13 @@ def read_places(path: Path, root: Path, config: SiteConfig, problems: Problems) 
     return places
 
 
-def _parse(path: Path, root: Path, problems: Problems) -> Any:
+def _parse(path: Path, root: Path, problems: Problems, cache: BuildCache | None = None) -> Any:
     """Parse a YAML file, recording a located problem when it is malformed."""
     text = read_source(root, path, problems)
     if text is None:
         return None
     try:
-        return parse_yaml(text)
+        return parse_yaml(text, cache=cache)
     except YamlError as exc:
         problems.error(path.relative_to(root).as_posix(), exc.line, exc.message,
                        exc.hint or "Check the indentation, colons and quotes around this line.")
@@ -97,9 +106,11 @@ def _parse(path: Path, root: Path, problems: Problems) -> Any:
 class _Reader:
     """Reads each kind of item from its files."""
 
-    def __init__(self, config: SiteConfig, problems: Problems, places: set[str]) -> None:
-        self.config, self.problems, self.places = config, problems, places
+    def __init__(self, config: SiteConfig, problems: Problems, places: set[str], cache: BuildCache | None) -> None:
+        self.config, self.problems, self.places, self.cache = config, problems, places, cache
         self.langs = config.languages
+        #: The texts of each item split ahead of reading it, with what splitting them found, by (folder, name).
+        self.split: dict[tuple[str, str], tuple[dict[str, tuple[str, FrontMatterFile]] | None, Problems]] = {}
         #: Items whose files could not be read, by kind: left out, and so are the errors of references to them.
         self.broken: dict[str, set[str]] = defaultdict(set)
 
@@ -123,8 +134,10 @@ class _Reader:
             self.broken[kind].add(self.item_id(kind, source))
             return None
         found = len(self.problems)
-        data = _parse(source.facts, self.config.root, self.problems) if source.facts else None
-        parsed = self.parse_texts(source)
+        data = _parse(source.facts, self.config.root, self.problems, self.cache) if source.facts else None
+        split = self.split.pop((source.folder, source.name), None)
+        parsed, split_problems = split if split is not None else self.parse_texts(source)
+        self.problems.extend(split_problems)
         if parsed is None or len(self.problems) > found:
             # A file that cannot be parsed is the one mistake to report: every check of what it would
             # have said (required fields, milestones, references to it) would only repeat it.
@@ -150,22 +163,38 @@ class _Reader:
             source_language = self.config.source_language
         return Meta(path, fields.flag("draft"), fields.date("publish_date"), source_language, texts, fields.data)
 
-    def parse_texts(self, source: Source) -> dict[str, tuple[str, FrontMatterFile]] | None:
-        """Split the ``.md`` files of an item into front matter and body; ``None`` when one cannot be read."""
+    def parse_all(self, sources: list[Source], jobs: int) -> None:
+        """Split the texts of every item, then convert all their Markdown at once (from the cache, on ``jobs`` cores)."""
+        texts: list[str] = []
+        for source in sources:
+            kind = kind_of(source.folder)
+            if kind is None or (source.facts is None and kind != "page"):
+                continue
+            parsed, found = self.split[(source.folder, source.name)] = self.parse_texts(source)
+            optional = TEXT_FIELDS[kind][1]
+            for _, page in (parsed or {}).values():
+                texts.append(page.body)
+                texts.extend(page.front[name] for name in optional if isinstance(page.front.get(name), str))
+        markup.prepare(texts, self.cache or BuildCache(None), jobs)
+
+    def parse_texts(self, source: Source) -> tuple[dict[str, tuple[str, FrontMatterFile]] | None, Problems]:
+        """Split the ``.md`` files of an item into front matter and body (``None`` when one cannot be read), and
+        the problems found doing so."""
         parsed: dict[str, tuple[str, FrontMatterFile]] = {}
+        problems = Problems()
         readable = True
         for lang, path in sorted(source.texts.items()):
             rel = self.rel(path)
-            raw = read_source(self.config.root, path, self.problems)
+            raw = read_source(self.config.root, path, problems)
             if raw is None:
                 readable = False
                 continue
             try:
-                parsed[lang] = rel, split_front_matter(raw)
+                parsed[lang] = rel, split_front_matter(raw, self.cache)
             except YamlError as exc:
-                self.problems.error(rel, exc.line, exc.message, exc.hint or "Check the lines between the two '---' lines.")
+                problems.error(rel, exc.line, exc.message, exc.hint or "Check the lines between the two '---' lines.")
                 readable = False
-        return parsed if readable else None
+        return (parsed if readable else None), problems
 
     def read_texts(self, kind: str, parsed: dict[str, tuple[str, FrontMatterFile]]) -> dict[str, Text]:
         """Check the front matter and Markdown of an item's texts, one per language."""

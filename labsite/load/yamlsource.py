@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
+
+from .cache import BuildCache, code_digest
 
 try:
     _Loader: Any = yaml.CSafeLoader
@@ -68,12 +74,68 @@ def text_of(mapping: Any, key: str) -> str | None:
     return None
 
 
-def parse_yaml(text: str, first_line: int = 1) -> Any:
+def parse_yaml(text: str, first_line: int = 1, cache: BuildCache | None = None) -> Any:
     """Parse one YAML document; dates stay text so that they are checked by ``dates``.
 
     Plain values are read as YAML 1.2 does (``23:59``, ``NO`` and ``yes`` are text), and aliases are refused:
-    a few lines of aliases can expand into gigabytes ("billion laughs").
+    a few lines of aliases can expand into gigabytes ("billion laughs"). With ``cache``, a text parsed by an
+    earlier build is taken from there (errors are never cached: they are found again).
     """
+    if cache is None:
+        return _parse(text, first_line)
+    key = cache.key(_cache_kind(), f"{first_line}\n{text}".encode("utf-8", "surrogatepass"))
+    stored = cache.get(key)
+    if stored is not None:
+        try:
+            return _decode(json.loads(stored.decode("utf-8")))
+        except (ValueError, TypeError, KeyError, IndexError):
+            pass  # not of the shape this code writes: parsed again below, and the entry replaced
+    value = _parse(text, first_line)
+    with contextlib.suppress(TypeError):  # a value JSON cannot hold (!!binary) is simply not cached
+        cache.put(key, json.dumps(_encode(value), ensure_ascii=False, allow_nan=True).encode("utf-8"))
+    return value
+
+
+@functools.lru_cache(maxsize=1)
+def _cache_kind() -> bytes:
+    """What a cached parse depends on besides its text: the YAML library and this code."""
+    return code_digest("yaml", yaml.__version__, _Loader.__name__, Path(__file__))
+
+
+def _encode(value: Any) -> Any:
+    """A parsed value as JSON, lines and texts as written included."""
+    if isinstance(value, YamlMap):
+        items = [[key, value.lines[key], _encode(item)] for key, item in value.items()]
+        return {"m": [value.line, items, value.texts]}
+    if isinstance(value, YamlList):
+        return {"l": [value.line, value.lines, [_encode(item) for item in value]]}
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    raise TypeError(f"not cached: {type(value).__name__}")
+
+
+def _decode(data: Any) -> Any:
+    """The value :func:`_encode` wrote."""
+    if isinstance(data, dict):
+        if "m" in data:
+            line, items, texts = data["m"]
+            result = YamlMap()
+            result.line, result.lines, result.texts = int(line), {}, {str(k): str(v) for k, v in texts.items()}
+            for key, key_line, item in items:
+                result[str(key)] = _decode(item)
+                result.lines[str(key)] = int(key_line)
+            return result
+        line, lines, items = data["l"]
+        seq = YamlList(_decode(item) for item in items)
+        seq.line, seq.lines = int(line), [int(n) for n in lines]
+        return seq
+    if data is None or isinstance(data, (str, bool, int, float)):
+        return data
+    raise TypeError(f"not a cached value: {type(data).__name__}")
+
+
+def _parse(text: str, first_line: int) -> Any:
+    """Parse one YAML document (see :func:`parse_yaml`)."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -155,7 +217,7 @@ class FrontMatterFile:
     body_line: int
 
 
-def split_front_matter(text: str) -> FrontMatterFile:
+def split_front_matter(text: str, cache: BuildCache | None = None) -> FrontMatterFile:
     """Split ``---`` front matter from the body; a file without it has an empty one."""
     empty = YamlMap()
     empty.line, empty.lines = 1, {}
@@ -166,7 +228,7 @@ def split_front_matter(text: str) -> FrontMatterFile:
         return FrontMatterFile(empty, text, 1)
     for index in range(1, len(lines)):
         if lines[index].rstrip() == "---":
-            front = parse_yaml("".join(lines[1:index]), first_line=2)
+            front = parse_yaml("".join(lines[1:index]), first_line=2, cache=cache)
             if front is None:
                 front = empty
             if not isinstance(front, YamlMap):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import os
+import zlib
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import brotli
+
+from ..load.cache import BuildCache, code_digest
 
 #: The kinds of file worth compressing: text. Images and fonts are compressed already.
 TEXT_SUFFIXES = frozenset({".html", ".css", ".js", ".json", ".xml", ".ics", ".txt", ".svg", ".webmanifest"})
@@ -37,28 +41,50 @@ def _both(data: bytes) -> tuple[bytes, bytes]:
     return gzip_bytes(data), brotli_bytes(data)
 
 
-def compressed_files(files: Mapping[str, bytes]) -> dict[str, bytes]:
+@functools.lru_cache(maxsize=1)
+def _cache_kind() -> bytes:
+    """What cached copies depend on besides the file: the libraries' versions and this code (levels, modes)."""
+    return code_digest("precompress", zlib.ZLIB_RUNTIME_VERSION, brotli.version, Path(__file__))
+
+
+def _unpack(value: bytes | None) -> tuple[bytes, bytes] | None:
+    """The gzip and brotli copies of a cache entry, or ``None`` when absent or of another shape."""
+    if value is None or len(value) < 4:
+        return None
+    size = int.from_bytes(value[:4], "big")
+    return (value[4:4 + size], value[4 + size:]) if 4 + size <= len(value) else None
+
+
+def compressed_files(files: Mapping[str, bytes], cache: BuildCache | None = None) -> dict[str, bytes]:
     """``<path>.gz`` and ``<path>.br`` for every text file over 1 KB, each only where it is smaller than the file.
 
     Brotli's best quality is slow (about 0.6 s for the real site on one core) and releases the GIL, so the
-    files are compressed on every core.
+    files are compressed on every core; with ``cache``, copies of bytes compressed before are taken from there.
     """
     chosen = sorted(path for path, data in files.items() if is_compressible(path, data))
+    cache = cache or BuildCache(None)
+    keys = {path: cache.key(_cache_kind(), files[path]) for path in chosen}
+    stored = cache.get_many(keys.values())
+    pairs = {path: pair for path in chosen if (pair := _unpack(stored.get(keys[path]))) is not None}
+    todo = [path for path in chosen if path not in pairs]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        results = pool.map(_both, (files[path] for path in chosen))
-        out: dict[str, bytes] = {}
-        for path, (gz, br) in zip(chosen, results, strict=True):
-            size = len(files[path])
-            if len(gz) < size:
-                out[f"{path}.gz"] = gz
-            if len(br) < size:
-                out[f"{path}.br"] = br
+        for path, (gz, br) in zip(todo, pool.map(_both, (files[path] for path in todo)), strict=True):
+            pairs[path] = gz, br
+            cache.put(keys[path], len(gz).to_bytes(4, "big") + gz + br)
+    out: dict[str, bytes] = {}
+    for path in chosen:
+        gz, br = pairs[path]
+        size = len(files[path])
+        if len(gz) < size:
+            out[f"{path}.gz"] = gz
+        if len(br) < size:
+            out[f"{path}.br"] = br
     return out
 
 
-def with_compressed(files: Mapping[str, bytes]) -> dict[str, bytes]:
+def with_compressed(files: Mapping[str, bytes], cache: BuildCache | None = None) -> dict[str, bytes]:
     """``files`` and their precompressed copies, as the write step puts them on disk."""
-    return {**files, **compressed_files(files)}
+    return {**files, **compressed_files(files, cache)}
 
 
 def compression_totals(written: Mapping[str, bytes]) -> dict[str, tuple[int, int, int]]:
