@@ -1,4 +1,4 @@
-"""Shared fixtures, in layers: a sample project, the site loaded from it, the site built from it.
+"""Shared fixtures, in layers: a sample project and the site built from it.
 
 The session-wide layers are for tests that only read; a test that edits files takes ``sample_site``,
 a fresh copy of its own. Tests that drive Chromium are marked ``browser`` (``pytest -m browser``).
@@ -6,7 +6,6 @@ a fresh copy of its own. Tests that drive Chromium are marked ``browser`` (``pyt
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 import subprocess
@@ -14,7 +13,6 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -65,16 +63,6 @@ SAMPLE_NOW = "2025-08-01"
 def sample_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One copy of the valid sample site for the whole session; tests must not change it."""
     return copy_site("valid", tmp_path_factory.mktemp("shared") / "site")
-
-
-@pytest.fixture(scope="session")
-def loaded_sample(sample_project: Path) -> Any:
-    """The sample site loaded and validated at ``SAMPLE_NOW``, as the build's first stage returns it."""
-    from labsite.build.pipeline import Options, load_site
-    from labsite.model.timezones import zone
-
-    now = dt.datetime.fromisoformat(SAMPLE_NOW).replace(tzinfo=zone("Asia/Almaty"))
-    return load_site(sample_project, Options(now))
 
 
 @pytest.fixture(scope="session")
