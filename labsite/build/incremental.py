@@ -17,21 +17,20 @@ from jinja2.exceptions import TemplateError
 
 from ..load.cache import BuildCache, open_cache
 from ..load.config import CONFIG_FILE
-from ..model.problems import Problems
+from ..outputs import ics, status
 from ..outputs.cards import CARDS_DIR
 from ..outputs.html import TEMPLATES_DIR
-from ..outputs.ics import Calendars, build_calendars
-from ..outputs.sitemap import ROBOTS_FILE, SITEMAP_FILE, sitemap_files
+from ..outputs.ics import Calendars
 from ..present.pages import OutputPage
 from .pipeline import (
     LoadedSite,
     Options,
+    Output,
     assemble,
-    fail_on,
     load_site,
-    news_and_status,
     page_contexts,
     render_pages,
+    site_outputs,
 )
 
 _CARD = re.compile(rb"/(%s/[0-9a-f]{16}\.png)" % CARDS_DIR.encode())
@@ -54,12 +53,22 @@ class Build:
     now: dt.datetime
     rendered: frozenset[str]
     seconds: float
-    #: The calendar feeds and their event state, when made anew (``None`` when kept from the previous build).
-    calendars: Calendars | None = None
-    #: When an open call next changes state (ISO 8601), so that a deploy can rebuild then.
-    next_change: str | None = None
+    #: Each output kind's result (see ``OUTPUTS``), its files among ``files``.
+    outputs: dict[str, Output] = dataclasses.field(default_factory=dict)
     #: What went wrong with the build cache (it was then not used); never a reason to stop.
     cache_warnings: tuple[str, ...] = ()
+
+    @property
+    def calendars(self) -> Calendars | None:
+        """The calendar feeds with the event state they were made with."""
+        extra = self.outputs[ics.OUTPUT.name][1].extra if ics.OUTPUT.name in self.outputs else None
+        return extra if isinstance(extra, Calendars) else None
+
+    @property
+    def next_change(self) -> str | None:
+        """When an open call next changes state (ISO 8601), so that a deploy can rebuild then."""
+        extra = self.outputs[status.OUTPUT.name][1].extra if status.OUTPUT.name in self.outputs else None
+        return extra if isinstance(extra, str) else None
 
 
 def scan(root: Path) -> dict[str, Stamp]:
@@ -128,11 +137,6 @@ def template_closures(env: Environment) -> dict[str, frozenset[str]]:
     return closures
 
 
-def _touches_all(changed: Iterable[str]) -> bool:
-    """Whether settings or catalogues changed: they reach every page and feed."""
-    return any(path == CONFIG_FILE or path.startswith("locales/") for path in changed)
-
-
 def _templates_of(changed: Iterable[str]) -> frozenset[str]:
     """Template names among changed paths."""
     prefix = f"{TEMPLATES_DIR}/"
@@ -161,46 +165,6 @@ def stale_pages(previous: Build | None, site: LoadedSite, pages: list[OutputPage
                 or contexts[key] != previous.contexts.get(key)):
             stale.append(page)
     return stale
-
-
-def derived_files(site: LoadedSite, pages: list[OutputPage], options: Options, previous: Build | None,
-                  changed: frozenset[str]) -> tuple[dict[str, bytes], Calendars | None, str | None]:
-    """The files made from the whole site besides pages (feeds, sitemaps, the status file), the calendars
-    when made anew, and the next moment an open call changes state."""
-    calendars = _calendars(site, options, previous, changed)
-    kept = previous.files if previous is not None and calendars is None else {}
-    files = dict(calendars.files) if calendars else {path: data for path, data in kept.items() if path.endswith(".ics")}
-    files.update(_sitemap_files(site, pages, options, previous))
-    news, next_change = news_and_status(site, options)
-    files.update(news)
-    return files, calendars, next_change
-
-
-def _sitemap_files(site: LoadedSite, pages: list[OutputPage], options: Options,
-                   previous: Build | None) -> dict[str, bytes]:
-    """The sitemap and robots.txt, kept while the settings and the list of pages stay the same."""
-    if previous is not None and previous.site.config == site.config:
-        listed = [(page.route, page.lang, page.draft) for page in pages]
-        if listed == [(page.route, page.lang, page.draft) for page in previous.pages.values()]:
-            return {name: previous.files[name] for name in (SITEMAP_FILE, ROBOTS_FILE) if name in previous.files}
-    return sitemap_files(pages, site.config, options.drafts)
-
-
-def _calendars(site: LoadedSite, options: Options, previous: Build | None, changed: frozenset[str]) -> Calendars | None:
-    """The calendar feeds; ``None`` to keep the previous build's, when nothing they are made of changed (they are slow).
-
-    Without ``--now`` every rebuild has a new moment; within a day only the feeds' DTSTAMP would differ.
-    """
-    same_day = previous is not None and previous.now.date() == options.now.date()
-    if previous is not None and same_day and not _touches_all(changed):
-        old, new = previous.site.content, site.content
-        # The feeds are made from editions, their labs and places only (see labsite.outputs.ics).
-        if (old.editions, old.labs, old.places) == (new.editions, new.labs, new.places):
-            return None
-    found = Problems()
-    calendars = build_calendars(site.content, site.config, site.languages, options.now, found)
-    fail_on([*site.problems, *found], options)
-    return calendars
 
 
 def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[str, Stamp],
@@ -239,8 +203,9 @@ def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[s
         kept = {name.decode() for data in files.values() for name in _CARD.findall(data)}
         files.update({path: previous.files[path] for path in kept if path in previous.files})
     files.update(fresh)
-    derived, calendars, next_change = derived_files(site, pages, options, previous, changed)
-    files.update(derived)
+    outputs = site_outputs(site, pages, files, options, previous.outputs if previous is not None else {})
+    for _, made in outputs.values():
+        files.update(made.files)
     return Build(site, {page.output_path: page for page in pages}, contexts, files, stamps, options.now,
                  frozenset(page.output_path for page in stale),
-                 time.perf_counter() - started, calendars, next_change, tuple(cache.warnings))
+                 time.perf_counter() - started, outputs, tuple(cache.warnings))

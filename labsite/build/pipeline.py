@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,13 +22,20 @@ from ..load.workers import fork_map
 from ..model.items import Content
 from ..model.problems import BuildFailed, Problem, Problems
 from ..model.publish import select_published
-from ..outputs.atom import news_feeds
+from ..outputs import atom, ics, sitemap, status
 from ..outputs.cards import card
 from ..outputs.html import TEMPLATES_DIR, check_templates, language_links, render_template
-from ..outputs.status import STATUS_FILE, status_json, status_report
+from ..outputs.kind import Given, Made, OutputKind
 from ..present.head import STATUS_SCRIPT, head_context
 from ..present.pages import OutputPage, site_pages
 from ..present.views import Language, Views, make_language, own_name
+
+#: Every kind of output made from the whole site, in the order they are made, after the pages are rendered.
+#: A new kind (a search index, say) is one module in ``labsite/outputs/`` with an ``OUTPUT`` and one entry here.
+OUTPUTS: tuple[OutputKind, ...] = (ics.OUTPUT, sitemap.OUTPUT, atom.OUTPUT, status.OUTPUT)
+
+#: One output kind's result in a build, with what it was made from (see :meth:`OutputKind.reads`).
+Output = tuple[object, Made]
 
 
 @dataclass(frozen=True)
@@ -237,11 +244,19 @@ def root_pages(site: LoadedSite, files: dict[str, bytes]) -> dict[str, tuple[str
     return {"index.html": ("root.html", root), "404.html": ("root_404.html", not_found)}
 
 
-def news_and_status(site: LoadedSite, options: Options) -> tuple[dict[str, bytes], str | None]:
-    """The news feeds and ``status.json``, with the next moment an open call changes state."""
-    files = news_feeds(site.content, site.config, site.languages, options.now)
-    published = [edition for edition in site.content.editions.values() if not edition.meta.draft]
-    report = status_report(published, options.now, site.config.timezone,
-                           site.config.closing_soon_days)
-    files[STATUS_FILE] = status_json(report)
-    return files, report["next_change"]  # type: ignore[return-value]
+def site_outputs(site: LoadedSite, pages: Sequence[OutputPage], rendered: Mapping[str, bytes], options: Options,
+                 previous: Mapping[str, Output]) -> dict[str, Output]:
+    """Every output kind's files, by kind: made anew, or the ``previous`` build's where what they read is the same."""
+    given = Given(site.content, site.config, site.languages, pages, options.now, options.drafts, rendered)
+    outputs: dict[str, Output] = {}
+    problems: list[Problem] = []
+    for kind in OUTPUTS:
+        reads, old = kind.reads(given), previous.get(kind.name)
+        if reads is not None and old is not None and old[0] == reads:
+            outputs[kind.name] = old
+        else:
+            made = kind.make(given)
+            problems.extend(made.problems)
+            outputs[kind.name] = (reads, made)
+    fail_on([*site.problems, *problems], options)
+    return outputs

@@ -10,6 +10,7 @@ from ..load.config import SiteConfig
 from ..model.items import Article, Content
 from ..present.head import feed_path
 from ..present.views import Language, Views
+from .kind import Given, Made
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -74,3 +75,20 @@ def news_feeds(content: Content, config: SiteConfig, languages: Mapping[str, Lan
     """Every language's Atom feed, by output path."""
     return {feed_path(code).lstrip("/"): atom_feed(content, config, language, now)
             for code, language in languages.items()}
+
+
+class AtomOutput:
+    """The news feeds, as an output kind."""
+
+    name = "atom"
+
+    def reads(self, given: Given) -> object:
+        """Made anew in every build: they are quick, and which articles they carry depends on the day."""
+        return None
+
+    def make(self, given: Given) -> Made:
+        """Every language's feed."""
+        return Made(news_feeds(given.content, given.config, given.languages, given.now))
+
+
+OUTPUT = AtomOutput()

@@ -17,6 +17,7 @@ from ..model.problems import Problems
 from ..model.timezones import zone
 from ..present.views import Language, Views
 from .calendar_state import EventState, advance, as_of, fingerprint, load_state
+from .kind import Given, Made
 
 #: How often subscribers should fetch a feed again.
 REFRESH = dt.timedelta(days=1)
@@ -80,6 +81,31 @@ def build_calendars(content: Content, config: SiteConfig, languages: Mapping[str
     for code, entries in by_lang.items():
         files.update(language_feeds(code, languages[code], entries, published, config))
     return Calendars(files, state, sorted(uid for uid, entry in state.items() if recorded.get(uid) != entry))
+
+
+class IcsOutput:
+    """The iCal feeds, as an output kind; its by-product is the :class:`Calendars` with the event state to record."""
+
+    name = "ics"
+
+    def reads(self, given: Given) -> object:
+        """The feeds are made from editions, their labs and places, in the languages, on the build's day.
+
+        Without ``--now`` every build has a new moment; within a day only DTSTAMP would differ, and making the
+        feeds is slow, so the preview keeps them for the day.
+        """
+        content = given.content
+        return (given.now.date(), given.config, tuple(given.languages.values()), content.editions, content.labs,
+                content.places)
+
+    def make(self, given: Given) -> Made:
+        """Every feed, with the event state read from and to be recorded in ``calendar_state.json``."""
+        found = Problems()
+        calendars = build_calendars(given.content, given.config, given.languages, given.now, found)
+        return Made(calendars.files, tuple(found), calendars)
+
+
+OUTPUT = IcsOutput()
 
 
 def event_hashes(by_lang: Mapping[str, list[Entry]]) -> dict[str, str]:

@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 
 from ..load.config import SiteConfig
 from ..present.pages import OutputPage
+from .kind import Given, Made
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -61,3 +62,20 @@ def sitemap_files(pages: Iterable[OutputPage], config: SiteConfig, drafts: bool)
     """``sitemap.xml`` and ``robots.txt``, by output path."""
     pages = list(pages)
     return {SITEMAP_FILE: sitemap_xml(pages, config), ROBOTS_FILE: robots_txt(config, drafts)}
+
+
+class SitemapOutput:
+    """``sitemap.xml`` and ``robots.txt``, as an output kind."""
+
+    name = "sitemap"
+
+    def reads(self, given: Given) -> object:
+        """The settings, whether drafts are shown, and which pages there are."""
+        return given.config, given.drafts, [(page.route, page.lang, page.draft) for page in given.pages]
+
+    def make(self, given: Given) -> Made:
+        """Both files."""
+        return Made(sitemap_files(given.pages, given.config, given.drafts))
+
+
+OUTPUT = SitemapOutput()

@@ -7,6 +7,7 @@ import json
 
 from ..model.items import Edition
 from ..model.open_calls import call_status, next_change
+from .kind import Given, Made
 
 #: Written in the output root, so that a deploy can schedule the next rebuild.
 STATUS_FILE = "status.json"
@@ -27,3 +28,22 @@ def status_report(editions: list[Edition], now: dt.datetime, site_tz: str, soon_
 def status_json(report: dict[str, object]) -> bytes:
     """The report as the bytes of ``status.json``."""
     return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+class StatusOutput:
+    """``status.json``, as an output kind; its by-product is when an open call next changes state (ISO 8601)."""
+
+    name = "status"
+
+    def reads(self, given: Given) -> object:
+        """Made anew in every build: it carries the build's moment."""
+        return None
+
+    def make(self, given: Given) -> Made:
+        """The file, from the published editions."""
+        published = [edition for edition in given.content.editions.values() if not edition.meta.draft]
+        report = status_report(published, given.now, given.config.timezone, given.config.closing_soon_days)
+        return Made({STATUS_FILE: status_json(report)}, extra=report["next_change"])
+
+
+OUTPUT = StatusOutput()

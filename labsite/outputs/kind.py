@@ -1,0 +1,55 @@
+"""The one interface of every site-wide output kind: what it reads from the site, the files it returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..load.config import SiteConfig
+from ..model.items import Content
+from ..model.problems import Problem
+from ..present.pages import OutputPage
+from ..present.views import Language
+
+
+@dataclass(frozen=True)
+class Given:
+    """What an output kind may read: the published site, its pages, and the files rendered so far."""
+
+    content: Content
+    config: SiteConfig
+    languages: Mapping[str, Language]
+    pages: Sequence[OutputPage]
+    #: The build's moment, and whether drafts are shown (a preview).
+    now: dt.datetime
+    drafts: bool
+    #: Every page, root page, static file and picture rendered, by output path.
+    rendered: Mapping[str, bytes]
+
+
+@dataclass(frozen=True)
+class Made:
+    """What an output kind returns: its files by output path, what it found wrong, and its by-product."""
+
+    files: dict[str, bytes]
+    problems: tuple[Problem, ...] = ()
+    #: What the build needs besides the files (the calendar state to record, when a status next changes).
+    extra: object = None
+
+
+class OutputKind(Protocol):
+    """A kind of output made from the whole site: feeds, the sitemap, the status file, a search index."""
+
+    #: A short name, unique among the kinds: the build keeps each kind's result under it.
+    name: str
+
+    def reads(self, given: Given) -> object:
+        """What the files are made of: when it equals the previous build's, that build's files are kept.
+
+        ``None`` means the files are made anew in every build (they are cheap, or depend on everything).
+        """
+
+    def make(self, given: Given) -> Made:
+        """The kind's files for ``given``."""
