@@ -101,11 +101,27 @@ def with_compressed(files: Mapping[str, bytes], cache: BuildCache | None = None)
     return {**files, **compressed_files(files, cache)}
 
 
-def compression_totals(written: Mapping[str, bytes]) -> dict[str, tuple[int, int, int]]:
-    """Per encoding (``br``, ``gzip``): how many files have a copy, their bytes, and the bytes of the copies."""
+class Precompressor:
+    """The copies the write step puts beside each file, made batch by batch (see ``outputs.writer.Compressor``)."""
+
+    def __init__(self, cache: BuildCache | None = None) -> None:
+        self.cache = cache
+
+    def recipe(self, path: str, data: bytes) -> str:
+        """What the copies of ``path`` depend on besides its bytes (code, libraries, quality); "" when it gets none."""
+        return (_cache_kind() + bytes([quality_of(path)])).hex() if is_compressible(path, data) else ""
+
+    def compress(self, files: Mapping[str, bytes]) -> dict[str, bytes]:
+        """The copies of ``files``."""
+        return compressed_files(files, self.cache)
+
+
+def compression_totals(sizes: Mapping[str, int]) -> dict[str, tuple[int, int, int]]:
+    """Per encoding (``br``, ``gzip``), from the size of every written file: how many files have a copy, their
+    bytes, and the bytes of the copies."""
     totals: dict[str, tuple[int, int, int]] = {}
     for suffix, name in ((".br", "br"), (".gz", "gzip")):
-        pairs = [(len(written[path[: -len(suffix)]]), len(data)) for path, data in written.items()
-                 if path.endswith(suffix) and path[: -len(suffix)] in written]
+        pairs = [(sizes[path[: -len(suffix)]], size) for path, size in sizes.items()
+                 if path.endswith(suffix) and path[: -len(suffix)] in sizes]
         totals[name] = (len(pairs), sum(p[0] for p in pairs), sum(p[1] for p in pairs))
     return totals
