@@ -110,9 +110,9 @@ def interrupt_while_writing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def interrupt_while_loading(monkeypatch: pytest.MonkeyPatch) -> None:
     """Ctrl+C while the content is read."""
-    def load_content(*args: object) -> None:
+    def read_content(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
-    monkeypatch.setattr("labsite.build.pipeline.load_content", load_content)
+    monkeypatch.setattr("labsite.build.pipeline.read_content", read_content)
 
 
 def deep_list(depth: int) -> str:
