@@ -80,9 +80,9 @@ def fit_title(title: str) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     return face, lines[:2] + [" ".join(lines[2:3]) + " …"] if len(lines) > 3 else lines
 
 
-@functools.cache
-def _background(site: str) -> Image.Image:
-    """What every card of a site shows: film-strip edges, the mark, the site's name and the rule above the tagline."""
+@functools.lru_cache(maxsize=8)
+def _background(site: str, tagline: str) -> Image.Image:
+    """What every card of a site in one language shows: film-strip edges, the mark, the site's name and the tagline."""
     image = Image.new("RGB", (WIDTH, HEIGHT), INK)
     draw = ImageDraw.Draw(image)
     for y in (18, HEIGHT - 34):  # the perforations of a film strip along both edges
@@ -92,6 +92,7 @@ def _background(site: str) -> Image.Image:
     draw.polygon([(MARGIN + 22, 97), (MARGIN + 35, 123), (MARGIN + 9, 123)], fill=INK)
     draw.text((MARGIN + 64, 110), site.upper(), font=font(30, 800), fill=WHITE, anchor="lm")
     draw.rectangle((MARGIN, 512, MARGIN + 96, 518), fill=AMBER)
+    draw.text((MARGIN, 540), tagline, font=font(30, 500), fill=SOFT)
     return image
 
 
@@ -112,14 +113,13 @@ def draw_card(title: str, tagline: str, site: str) -> bytes:
     Saved with a palette of its own colours: a third of the time of a full-colour PNG and half the size, with
     every pixel within 2 % of the drawing.
     """
-    image = _background(site).copy()
+    image = _background(site, tagline).copy()
     draw = ImageDraw.Draw(image)
     face, lines = fit_title(title)
     line_height = round(face.size * 1.18)
     top = 330 - (len(lines) * line_height) // 2
     for index, line in enumerate(lines):
         draw.text((MARGIN, top + index * line_height), line, font=face, fill=WHITE)
-    draw.text((MARGIN, 540), tagline, font=font(30, 500), fill=SOFT)
     buffer = io.BytesIO()
     image.quantize(palette=_palette(), dither=Image.Dither.NONE).save(buffer, "PNG", compress_level=6)
     return buffer.getvalue()
