@@ -126,6 +126,7 @@ def prepare(texts: Iterable[str], cache: BuildCache, jobs: int = 1) -> None:
         if result is not None:
             raw[text], safe[text], removed[text] = _unpack(result)
             cache.put(keys[text], json.dumps(result, ensure_ascii=False).encode("utf-8"))
+    cache.flush()
     _raw.clear()
     _raw.update(raw)
     _safe.clear()

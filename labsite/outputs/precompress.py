@@ -85,6 +85,7 @@ def compressed_files(files: Mapping[str, bytes], cache: BuildCache | None = None
                                    strict=True):
             pairs[path] = gz, br
             cache.put(keys[path], len(gz).to_bytes(4, "big") + gz + br)
+    cache.flush()  # to disk now, rather than every copy of the site held in memory until the end
     out: dict[str, bytes] = {}
     for path in chosen:
         gz, br = pairs[path]
