@@ -4,7 +4,8 @@ A copy is reused only when its source is byte for byte the file to write, the co
 same code and settings, and the copy on disk is still the file that was recorded: same device, inode, size,
 modification and change time. The change time (ctime) cannot be set by hand: any edit, replacement or ``chmod`` of
 the copy changes it. A copy whose ctime is not older than the record itself could have been edited in the same clock
-tick as it was recorded, so it is not trusted either (the "racy git" rule).
+tick as it was recorded, so it is not trusted either (the "racy git" rule); the stamps are taken only once the
+clock has moved past the build's own changes, so that the rule never throws away the copies the build just made.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,20 +91,35 @@ def load_manifest(path: Path | None, target: Path) -> Manifest:
     return Manifest(copies, stamps, recorded)
 
 
+def _after_this_tick(probe: Path) -> None:
+    """Wait until the file system's clock has moved past the moment ``probe`` was made (a few ms at most).
+
+    Every change the build made to the copies is then older than the stamps taken next, so none of them is
+    taken for a possible later edit, while an edit made after the stamps gets a newer change time.
+    """
+    made = os.stat(probe).st_ctime_ns
+    for _ in range(200):
+        time.sleep(0.001)
+        os.utime(probe)
+        if os.stat(probe).st_ctime_ns > made:
+            return
+
+
 def save_manifest(path: Path | None, target: Path, copies: Mapping[str, Copies]) -> None:
     """Record ``copies`` of the site now in ``target``, with their files' stamps; a failure only loses the record."""
     if path is None:
         return
-    stamps = {name: stamp for known in copies.values() for name in known.names
-              if (stamp := stamp_of(target / name)) is not None}
-    data = {"format": _FORMAT, "target": str(target), "stamps": stamps,
-            "copies": {key: [c.recipe, c.digest, list(c.names)] for key, c in copies.items()}}
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".manifest-", delete=False) as out:
             temporary = Path(out.name)
-            out.write(json.dumps(data, separators=(",", ":")).encode("utf-8"))
+        _after_this_tick(temporary)
+        stamps = {name: stamp for known in copies.values() for name in known.names
+                  if (stamp := stamp_of(target / name)) is not None}
+        data = {"format": _FORMAT, "target": str(target), "stamps": stamps,
+                "copies": {key: [c.recipe, c.digest, list(c.names)] for key, c in copies.items()}}
+        temporary.write_bytes(json.dumps(data, separators=(",", ":")).encode("utf-8"))
         os.replace(temporary, path)
     except OSError:
         if temporary is not None:
