@@ -20,7 +20,7 @@ from ..load.images import _write_atomic
 WIDTH, HEIGHT = 1200, 630
 CARDS_DIR = "og"
 #: Changed whenever the drawing below changes, so that cached cards are drawn again.
-DESIGN = "card v2"
+DESIGN = "card v3"
 INK, AMBER, WHITE, SOFT, STRIP = (23, 20, 15), (242, 178, 51), (255, 255, 255), (222, 214, 200), (61, 54, 44)
 MARGIN = 80
 
@@ -110,8 +110,9 @@ def _palette() -> Image.Image:
 def draw_card(title: str, tagline: str, site: str) -> bytes:
     """Draw a card: film-strip edges, the site's name, the title and a tagline.
 
-    Saved with a palette of its own colours: a third of the time of a full-colour PNG and half the size, with
-    every pixel within 2 % of the drawing.
+    Saved with a palette of its own colours (every pixel within 2 % of the drawing) at zlib level 3: about an
+    eighth of the time of a full-colour PNG at level 6, and 40 % smaller; level 6 would save another 4 KB for
+    twice the time.
     """
     image = _background(site, tagline).copy()
     draw = ImageDraw.Draw(image)
@@ -121,5 +122,5 @@ def draw_card(title: str, tagline: str, site: str) -> bytes:
     for index, line in enumerate(lines):
         draw.text((MARGIN, top + index * line_height), line, font=face, fill=WHITE)
     buffer = io.BytesIO()
-    image.quantize(palette=_palette(), dither=Image.Dither.NONE).save(buffer, "PNG", compress_level=6)
+    image.quantize(palette=_palette(), dither=Image.Dither.NONE).save(buffer, "PNG", compress_level=3)
     return buffer.getvalue()
