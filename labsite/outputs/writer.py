@@ -129,6 +129,8 @@ class _Stage:
         self.sizes: dict[str, int] = {}
         #: Folders of the previous site, by relative path: whether each is a real folder all the way down.
         self.folders: dict[str, bool] = {"": True}
+        #: Folders made in the staging folder so far.
+        self.made: set[Path] = {staging}
 
     def path(self, rel: str) -> Path:
         """Where ``rel`` goes in the staging folder, refused when it would lead outside it."""
@@ -138,7 +140,9 @@ class _Stage:
         path = self.staging / rel
         if rel in self.sizes:  # written twice: the first may be a link to the previous site, never write into it
             path.unlink()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self.made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.made.update(path.parents)
         return path
 
     def write(self, rel: str, data: bytes) -> None:
