@@ -6,11 +6,13 @@ import datetime as dt
 import errno
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 from labsite.build.run import Options, WriteFailed, build_site
+from labsite.commands.serve import Preview
 from labsite.model.problems import BuildFailed
 from labsite.model.timezones import zone
 from labsite.outputs.writer import write_site
@@ -129,3 +131,24 @@ def test_a_path_leading_outside_the_output_folder_is_refused(tmp_path: Path) -> 
         with pytest.raises(OSError, match="outside the output folder"):
             write_site({bad: b"x"}, tmp_path / "site")
     assert not (tmp_path / "escape.html").exists()
+
+
+def test_the_preview_writes_only_what_an_edit_changed(sample_site: Path) -> None:
+    preview = Preview(sample_site, lambda: Options(NOW))
+    try:
+        assert preview.refresh()
+        preview.writer.submit(lambda: None).result()  # the writer runs the writes in order: wait for them
+        site = sample_site / "_site"
+        before = inodes(site)
+        time.sleep(0.01)
+        page = sample_site / "content/pages/about.en.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\nWritten by the preview.\n", encoding="utf-8")
+        assert preview.refresh()
+        preview.writer.submit(lambda: None).result()
+    finally:
+        preview.writer.shutdown(wait=True)
+    after = inodes(site)
+    assert b"Written by the preview." in (site / ABOUT).read_bytes()
+    assert after[ABOUT] != before[ABOUT]
+    assert after["en/index.html"] == before["en/index.html"] and after.keys() == before.keys()
+    assert contents(site) == build_site(sample_site, Options(NOW), write=False).files
