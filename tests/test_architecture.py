@@ -9,8 +9,11 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from labsite.build.incremental import rebuild, scan
 from labsite.build.run import Options, build_site
+from labsite.model.problems import BuildFailed
 from labsite.model.timezones import zone
 from tests.conftest import PROJECT, run_build
 
@@ -119,6 +122,71 @@ def test_an_edit_rebuilt_incrementally_equals_a_cold_build(sample_site: Path) ->
     cold = rebuild(sample_site, Options(now), None, scan(sample_site))
     assert warm.rendered < cold.rendered  # only the pages that show the person were rendered again
     assert warm.files == cold.files
+
+
+def _touch(path: Path) -> None:
+    """Give an edited file a later modification time than any scan has seen."""
+    os.utime(path, ns=(path.stat().st_mtime_ns + 10**9,) * 2)
+
+
+#: Changes to content files, each followed by an incremental rebuild that must equal a cold one.
+CHANGES = {
+    "an edited text": lambda root: (root / "content/people/jane-doe.en.md").write_text(
+        "---\nrole: Director\n---\nJane's new biography.\n", encoding="utf-8"),
+    "a new item": lambda root: [(root / "content/news/new-call.yaml").write_text("date: 2025-07-20\n", encoding="utf-8"),
+                                (root / "content/news/new-call.en.md").write_text(
+                                    "---\ntitle: A brand new call\nsummary: Apply now.\n---\nBody.\n", encoding="utf-8")],
+    "a new translation": lambda root: (root / "content/partners/acme.ru.md").write_text("Партнёр.\n", encoding="utf-8"),
+    "a removed translation": lambda root: (root / "content/people/jane-doe.ru.md").unlink(),
+    "a renamed item": lambda root: [(root / "content/news/new-call.yaml").rename(root / "content/news/newer-call.yaml"),
+                                    (root / "content/news/new-call.en.md").rename(root / "content/news/newer-call.en.md")],
+    "a referenced name": lambda root: (root / "content/partners/acme.yaml").write_text("name: ACME Pictures\n",
+                                                                                       encoding="utf-8"),
+    "a referenced item removed": lambda root: [(root / "content/partners/acme.yaml").unlink(),
+                                               (root / "content/partners/acme.en.md").unlink(),
+                                               (root / "content/partners/acme.ru.md").unlink()],
+    "the reference fixed": lambda root: [(root / "content/people/jane-doe.yaml").write_text(
+        "name:\n  en: Jane Doe\n  ru: Джейн Доу\n  kk: Джейн Доу\n", encoding="utf-8"),
+        (root / "content/labs/impact-lab/2025.yaml").write_text(
+            (root / "content/labs/impact-lab/2025.yaml").read_text(encoding="utf-8").replace("partners: [acme]\n", ""),
+            encoding="utf-8")],
+    "a removed item": lambda root: [(root / "content/news/newer-call.yaml").unlink(),
+                                    (root / "content/news/newer-call.en.md").unlink()],
+}
+
+
+def test_content_is_read_again_only_where_it_changed_and_equals_a_cold_build(sample_site: Path) -> None:
+    """After each change the preview re-reads only the items whose files changed, and its output equals a cold build."""
+    now = dt.datetime(2025, 8, 1, 12, 0, tzinfo=zone("Asia/Almaty"))
+    current = rebuild(sample_site, Options(now), None, scan(sample_site))
+    for name, change in CHANGES.items():
+        before = scan(sample_site)
+        change(sample_site)
+        for path in (sample_site / "content").rglob("*"):
+            if path.is_file() and before.get(path.relative_to(sample_site).as_posix()) == scan_stamp(path):
+                continue
+            if path.is_file():
+                _touch(path)
+        try:
+            cold = rebuild(sample_site, Options(now), None, scan(sample_site))
+        except BuildFailed as failed:  # the preview keeps its last good build, and says the same as a build
+            with pytest.raises(BuildFailed) as warm:
+                rebuild(sample_site, Options(now), current, scan(sample_site))
+            assert warm.value.problems == failed.problems, f"after {name}"
+            continue
+        previous, current = current, rebuild(sample_site, Options(now), current, scan(sample_site))
+        assert current.files == cold.files, f"after {name}"
+        assert current.site.problems == cold.site.problems, f"after {name}"
+        # The about page was never touched: it is the same item, not read again.
+        assert previous.site.read and current.site.read
+        kept = ("pages", "about")
+        assert current.site.read.items[kept] is previous.site.read.items[kept], f"after {name}"
+
+
+def scan_stamp(path: Path) -> tuple[int, int]:
+    """A file's stamp as :func:`scan` records it."""
+    stat = path.stat()
+    return stat.st_mtime_ns, stat.st_size
 
 
 def site_digest(folder: Path) -> str:

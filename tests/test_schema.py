@@ -15,7 +15,7 @@ import yaml
 
 from labsite.commands import new as scaffold
 from labsite.load.config import load_config
-from labsite.load.content import load_content
+from labsite.load.reading import load_content
 from labsite.model import schema
 from labsite.model.problems import Problems
 from labsite.outputs import schema_files, schema_json

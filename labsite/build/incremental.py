@@ -189,7 +189,7 @@ def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[s
     content_only = all(path.startswith("content/") for path in changed)
     # Compiled templates are kept after a content edit: compiling them costs more than rendering a few pages.
     site = load_site(root, options, unchanged=previous.site if previous is not None and content_only else None,
-                     cache=cache)
+                     cache=cache, previous=previous.site if previous is not None else None, changed=changed)
     pages = assemble(site, options)
     contexts = page_contexts(site, pages, options)
     stale = stale_pages(previous, site, pages, contexts, changed)

@@ -15,9 +15,9 @@ from ..i18n.translation import translation_problems, translation_states
 from ..load.assets import Assets, load_assets
 from ..load.cache import BuildCache
 from ..load.config import SiteConfig, load_config
-from ..load.content import load_content
 from ..load.images import Picture, cache_dir, make_pictures
 from ..load.paths import check_links
+from ..load.reading import ContentRead, read_content
 from ..load.workers import fork_map
 from ..model.items import Content
 from ..model.problems import BuildFailed, Problem, Problems
@@ -69,21 +69,26 @@ class LoadedSite:
     #: The content's pictures by source file, and their variants as output files.
     media: dict[str, Picture] = field(default_factory=dict)
     media_files: dict[str, bytes] = field(default_factory=dict)
+    #: What reading ``content/`` found, for the next rebuild to read only the files that changed.
+    read: ContentRead | None = None
 
 
 def load_site(root: Path, options: Options, unchanged: LoadedSite | None = None,
-              cache: BuildCache | None = None) -> LoadedSite:
+              cache: BuildCache | None = None, previous: LoadedSite | None = None,
+              changed: frozenset[str] | None = None) -> LoadedSite:
     """Read settings, content, catalogues, templates and static files; raise :class:`BuildFailed` on errors.
 
     ``unchanged`` is a site loaded before whose catalogues, templates and static files have not changed
     since (the preview's rebuilds after a content edit): they are kept rather than read and compiled again.
+    ``previous`` is the site loaded before the ``changed`` files: of ``content/``, only what changed is read again.
     """
     problems = Problems()
     config = load_config(root, problems)
     if problems.errors:  # with wrong settings (languages, say) every other file would be judged wrongly
         raise BuildFailed(problems)
     check_links(root, problems)
-    content = load_content(config, problems, cache, options.jobs)
+    read = read_content(config, problems, cache, options.jobs, previous.read if previous else None, changed)
+    content = read.content
     if unchanged is not None and unchanged.config == config:
         languages, environments, assets = unchanged.languages, unchanged.environments, unchanged.assets
         problems.extend(p for p in unchanged.problems if p.path.startswith((f"{LOCALES_DIR}/", f"{TEMPLATES_DIR}/")))
@@ -101,7 +106,7 @@ def load_site(root: Path, options: Options, unchanged: LoadedSite | None = None,
     content = select_published(content, today, options.drafts, problems)
     problems.extend(translation_problems(translation_states(content, config.languages)))
     media, media_files = make_pictures(root, content.images(), problems)
-    return LoadedSite(config, content, languages, environments, assets, tuple(problems), media, media_files)
+    return LoadedSite(config, content, languages, environments, assets, tuple(problems), media, media_files, read)
 
 
 def fail_on(problems: Sequence[Problem], options: Options) -> None:

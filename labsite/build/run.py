@@ -13,7 +13,8 @@ from ..model.problems import Problems
 from ..outputs.calendar_state import STATE_FILE, EventState, line_of, save_state
 from ..outputs.checks import check_output
 from ..outputs.csp import csp_problems
-from ..outputs.precompress import compression_totals, with_compressed
+from ..outputs.manifest import MANIFEST_FILE
+from ..outputs.precompress import Precompressor, compression_totals
 from ..outputs.writer import reason, write_site
 from ..present.pages import OutputPage
 from .incremental import rebuild, scan
@@ -109,13 +110,15 @@ def _build(root: Path, options: Options, write: bool, cache: BuildCache, started
         fail_on(problems, options)
     compressed: dict[str, tuple[int, int, int]] = {}
     if write:
-        written = with_compressed(files, cache)
+        # Unchanged files and their copies are linked from the previous site; the manifest vouches for the copies.
+        manifest = cache.folder / MANIFEST_FILE if cache.folder is not None else None
         try:
-            write_site(written, site.config.output_path, site.config.root,
-                       then=lambda: _record(site.config.root, calendars.state))
+            sizes = write_site(files, site.config.output_path, site.config.root,
+                               then=lambda: _record(site.config.root, calendars.state),
+                               compressor=Precompressor(cache), manifest=manifest)
         except OSError as exc:
             raise WriteFailed(reason(exc)) from exc
-        compressed = compression_totals(written)
+        compressed = compression_totals(sizes)
     counts = Counter(page.lang for page in pages)
     return BuildResult(files, pages, problems, time.perf_counter() - started, counts, build.next_change,
                        compressed, cache.warnings)

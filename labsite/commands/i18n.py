@@ -12,7 +12,7 @@ from ..i18n.catalog_writer import update, write_template
 from ..i18n.catalogs import TEMPLATE_FILE, CatalogReport, read_catalog
 from ..i18n.translation import CURRENT, MISSING, SOURCE, STALE, UNMARKED, TranslationState, mark, translation_states
 from ..load.config import load_config
-from ..load.content import load_content
+from ..load.reading import load_content
 from ..model.problems import Problems
 
 CONTENT_STATES = (CURRENT, STALE, UNMARKED, MISSING, SOURCE)

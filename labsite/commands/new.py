@@ -16,8 +16,9 @@ from typing import Any
 from babel import Locale
 
 from ..load.config import SiteConfig
-from ..load.content import CONTENT_DIR, RESERVED
+from ..load.content import RESERVED
 from ..load.fields import SLUG_HINT, is_slug
+from ..load.sources import CONTENT_DIR
 from ..load.yamlsource import YamlError, parse_yaml, split_front_matter
 from ..model import schema
 from ..model.problems import Problems, did_you_mean

@@ -83,6 +83,8 @@ def make_environment(templates: Path, translations: gettext.NullTranslations) ->
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # An environment lives for one state of the templates: the preview makes a new one after a template edit.
+        auto_reload=False,
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["keep_dates"] = keep_dates

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ..model import schema
-from ..model.items import Article, Content, Edition, Faq, Image, Lab, Meta, Page, Partner, Person, Place, Text, text_hash
+from ..model.items import Article, Edition, Faq, Image, Lab, Meta, Page, Partner, Person, Place, Text, text_hash
 from ..model.problems import Problems, did_you_mean
 from . import markup
 from .cache import BuildCache
@@ -15,9 +16,8 @@ from .config import SiteConfig
 from .faq import parse_faq
 from .fields import SLUG_HINT, Fields, is_slug, shown
 from .paths import read_source
-from .references import check_links
 from .schedule import read_schedule
-from .sources import CONTENT_DIR, Source, discover, kind_of
+from .sources import Source, kind_of
 from .textcheck import check_markdown
 from .yamlsource import FrontMatterFile, YamlError, line_of, parse_yaml, split_front_matter
 
@@ -28,43 +28,6 @@ FORMATS = schema.choices("edition", "format")
 RESERVED = frozenset({"labs", "people", "news", "faq", "calendar", "partners", "static", "404"})
 #: Front matter fields of each kind of text file (required, optional), from the schema.
 TEXT_FIELDS = schema.text_table()
-
-
-def load_content(config: SiteConfig, problems: Problems, cache: BuildCache | None = None, jobs: int = 1) -> Content:
-    """Read every file of ``content/`` and link the items to each other.
-
-    With ``cache``, YAML and Markdown read by an earlier build are taken from there; Markdown that is not
-    is converted on ``jobs`` cores, all of it at once before the items are checked one by one.
-    """
-    root = config.root
-    sources = discover(root / CONTENT_DIR, root, config.languages, problems)
-    places = read_places(root / CONTENT_DIR / "places.yaml", root, config, problems, cache)
-    reader = _Reader(config, problems, set(places), cache)
-    ordered = sorted(sources.values(), key=lambda s: (s.folder, s.name))
-    reader.parse_all(ordered, jobs)
-    buckets: dict[str, dict[str, Any]] = defaultdict(dict)
-    for source in ordered:
-        kind = kind_of(source.folder)
-        if kind is None:
-            where = f"{CONTENT_DIR}/{source.folder}" if source.folder else CONTENT_DIR
-            problems.warn(where, 0, f"'{source.name}' is not in a folder the generator reads; it is ignored",
-                          "Use labs/, people/, partners/, news/, pages/ or faq/.")
-            continue
-        item = reader.read(kind, source)
-        if item is None:
-            continue
-        if item.id in buckets[kind]:
-            other = buckets[kind][item.id].meta.path
-            problems.error(item.meta.path, 0, f"'{item.id}' is used by two items: this one and {other}",
-                           "Give one of them another file name or 'slug'.")
-            continue
-        buckets[kind][item.id] = item
-    content = Content(
-        labs=buckets["lab"], editions=buckets["edition"], people=buckets["person"], partners=buckets["partner"],
-        articles=buckets["article"], pages=buckets["page"], faqs=buckets["faq"], places=places,
-    )
-    check_links(content, problems, reader.broken)
-    return content
 
 
 def read_places(path: Path, root: Path, config: SiteConfig, problems: Problems,
@@ -163,9 +126,10 @@ class _Reader:
             source_language = self.config.source_language
         return Meta(path, fields.flag("draft"), fields.date("publish_date"), source_language, texts, fields.data)
 
-    def parse_all(self, sources: list[Source], jobs: int) -> None:
-        """Split the texts of every item, then convert all their Markdown at once (from the cache, on ``jobs`` cores)."""
-        texts: list[str] = []
+    def parse_all(self, sources: list[Source], jobs: int, kept: Iterable[str] = ()) -> None:
+        """Split the texts of every item, then convert all their Markdown at once (from the cache, on ``jobs`` cores);
+        ``kept`` is the Markdown of items read before and kept, whose conversions stay at hand."""
+        texts: list[str] = list(kept)
         for source in sources:
             kind = kind_of(source.folder)
             if kind is None or (source.facts is None and kind != "page"):

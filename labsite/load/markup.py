@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from . import sanitize
 from .cache import BuildCache, code_digest
-from .sanitize import clean
+from .sanitize import Dropped, clean, dropped_parts
 from .workers import fork_map
 
 _EXTENSIONS = ["extra", "sane_lists"]
@@ -23,6 +23,8 @@ _OUTPUT_FORMAT: Literal["html"] = "html"
 #: Markdown as written and as cleaned, by text: filled by :func:`prepare`, and by conversions as they happen.
 _raw: dict[str, str] = {}
 _safe: dict[str, Markup] = {}
+#: What cleaning removes from each text's HTML (warnings for its editor), filled alongside.
+_dropped: dict[str, tuple[Dropped, ...]] = {}
 
 
 @functools.lru_cache(maxsize=1)
@@ -62,6 +64,14 @@ def to_html(text: str) -> Markup:
     return safe
 
 
+def dropped(text: str) -> tuple[Dropped, ...]:
+    """What cleaning removes from the HTML of ``text``; raise ``RecursionError`` when it is too deeply nested."""
+    found = _dropped.get(text)
+    if found is None:
+        found = _dropped[text] = tuple(dropped_parts(convert(text)))
+    return found
+
+
 def to_plain(text: str) -> str:
     """A one-line plain version of short Markdown, for descriptions and feeds."""
     html = str(to_html(text))
@@ -80,10 +90,14 @@ def keep_dates(text: str) -> str:
     return out
 
 
-def _both(text: str) -> tuple[str, str] | None:
-    """The HTML of ``text`` as written and as cleaned; ``None`` when it is too deeply nested to convert."""
+#: One converted text: its HTML as written, as cleaned, and what cleaning removed (message, needle).
+Converted = tuple[str, str, tuple[tuple[str, str], ...]]
+
+
+def _all(text: str) -> Converted | None:
+    """The HTML of ``text`` as written and as cleaned, and what was removed; ``None`` when too deeply nested."""
     try:
-        return convert(text), str(to_html(text))
+        return convert(text), str(to_html(text)), tuple((d.message, d.needle) for d in dropped(text))
     except RecursionError:
         return None
 
@@ -94,37 +108,51 @@ def prepare(texts: Iterable[str], cache: BuildCache, jobs: int = 1) -> None:
     The results are the converter's, byte for byte: a text is only ever converted by the same code and libraries.
     """
     wanted = [text for text in dict.fromkeys(texts) if text.strip()]
-    raw = {text: _raw[text] for text in wanted if text in _raw and text in _safe}
+    raw = {text: _raw[text] for text in wanted if text in _raw and text in _safe and text in _dropped}
     safe = {text: _safe[text] for text in raw}
+    removed = {text: _dropped[text] for text in raw}
     missing = [text for text in wanted if text not in raw]
     kind = cache_kind()
     keys = {text: cache.key(kind, text.encode("utf-8")) for text in missing}
     stored = cache.get_many(keys.values())
     todo = []
     for text in missing:
-        pair = _decode(stored.get(keys[text]))
-        if pair is None:
+        found = _decode(stored.get(keys[text]))
+        if found is None:
             todo.append(text)
         else:
-            raw[text], safe[text] = pair[0], Markup(pair[1])
-    for text, result in zip(todo, fork_map(_both, todo, jobs), strict=True):
+            raw[text], safe[text], removed[text] = _unpack(found)
+    for text, result in zip(todo, fork_map(_all, todo, jobs), strict=True):
         if result is not None:
-            raw[text], safe[text] = result[0], Markup(result[1])
+            raw[text], safe[text], removed[text] = _unpack(result)
             cache.put(keys[text], json.dumps(result, ensure_ascii=False).encode("utf-8"))
+    cache.flush()
     _raw.clear()
     _raw.update(raw)
     _safe.clear()
     _safe.update(safe)
+    _dropped.clear()
+    _dropped.update(removed)
 
 
-def _decode(value: bytes | None) -> tuple[str, str] | None:
-    """A cached pair of HTML texts, or ``None`` when absent or not of that shape."""
+def _unpack(found: Converted) -> tuple[str, Markup, tuple[Dropped, ...]]:
+    """The memo values of one converted text."""
+    return found[0], Markup(found[1]), tuple(Dropped(message, needle) for message, needle in found[2])
+
+
+def _decode(value: bytes | None) -> Converted | None:
+    """A cached conversion, or ``None`` when absent or not of that shape."""
     if value is None:
         return None
     try:
-        pair = json.loads(value.decode("utf-8"))
+        found = json.loads(value.decode("utf-8"))
     except ValueError:
         return None
-    if isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str) for part in pair):
-        return pair[0], pair[1]
-    return None
+    if not (isinstance(found, list) and len(found) == 3 and all(isinstance(part, str) for part in found[:2])
+            and isinstance(found[2], list)):
+        return None
+    removed = [part for part in found[2] if isinstance(part, list) and len(part) == 2
+               and all(isinstance(x, str) for x in part)]
+    if len(removed) != len(found[2]):
+        return None
+    return found[0], found[1], tuple((message, needle) for message, needle in removed)

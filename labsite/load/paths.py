@@ -41,12 +41,24 @@ def link_problem(root: Path, path: Path) -> str:
 def check_links(root: Path, problems: Problems) -> None:
     """A located error for every link in the source folders that leads outside the project or to a folder."""
     for name in SOURCE_FOLDERS:
-        for folder, dirs, files in os.walk(root / name):
-            for entry in sorted([*dirs, *files]):
-                path = Path(folder, entry)
-                why = link_problem(root, path)
-                if why:
-                    problems.error(path.relative_to(root).as_posix(), 0, f"'{entry}' {why}", OUTSIDE_HINT)
+        _check_folder(root, root / name, problems)
+
+
+def _check_folder(root: Path, folder: Path, problems: Problems) -> None:
+    """:func:`check_links` for one folder and those below it (never through a link)."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        # The folder listing says which entries are links, so only those cost a look at the disk.
+        why = link_problem(root, Path(entry.path)) if entry.is_symlink() else ""
+        if why:
+            problems.error(Path(entry.path).relative_to(root).as_posix(), 0, f"'{entry.name}' {why}", OUTSIDE_HINT)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _check_folder(root, Path(entry.path), problems)
 
 
 def readable(root: Path, path: Path) -> bool:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from ..model.problems import Problems
-from .markup import convert
-from .sanitize import dropped_parts
+from .markup import dropped
 
 #: How many lists or quotes may lie within each other; far deeper ones crash the Markdown converter.
 MAX_NESTING = 20
 RAW_HTML_HINT = ("Raw HTML is off: only simple formatting tags (b, i, sup, sub, br, abbr …) are kept. "
                  "Write it in Markdown instead (docs/content.md, 'Raw HTML').")
+#: A line nested deeper than the limit starts with more than that many quote marks, spaces or tabs.
+_DEEP = re.compile(rf"^[ >\t]{{{MAX_NESTING + 1},}}", re.M)
 
 
 def nesting(line: str) -> int:
@@ -26,19 +29,20 @@ def check_markdown(text: str, path: str, first_line: int, problems: Problems, wh
     ``whole`` is false for a text written in one front matter field: its problems are all shown at that field.
     """
     lines = text.splitlines()
-    for index, line in enumerate(lines):
+    # Each quote mark, tab or four spaces is one level: only a line with a long prefix can be too deep.
+    for index, line in enumerate(lines if _DEEP.search(text) else ()):
         if nesting(line) > MAX_NESTING:
             problems.error(path, first_line + index * whole,
                            f"the text is nested more than {MAX_NESTING} levels deep (lists or quotes within each other)",
                            "Flatten the lists and quotes.")
             return
     try:
-        html = convert(text)
+        parts = dropped(text)
     except RecursionError:
         problems.error(path, first_line, "the text is nested too deeply to be shown", "Flatten the lists and quotes.")
         return
     cursor = 0
-    for part in dropped_parts(html):
+    for part in parts:
         index = _find(lines, part.needle, cursor)
         cursor = index if index >= 0 else cursor
         problems.warn(path, first_line + max(index, 0) * whole, part.message, RAW_HTML_HINT)

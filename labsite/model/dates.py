@@ -158,9 +158,18 @@ class DateFormatter:
     def __init__(self, locale: Locale, gettext: Gettext) -> None:
         self.locale = locale
         self._ = gettext
+        #: Dates already written: Babel takes longer to write one than a page takes to list it.
+        self._written: dict[tuple[PartialDate, ZoneInfo | None], str] = {}
 
     def date(self, value: PartialDate, tz: ZoneInfo | None = None) -> str:
         """The text of a single date; a time names its zone (``tz``) when one is given."""
+        written = self._written.get((value, tz))
+        if written is None:
+            written = self._written[(value, tz)] = self._date(value, tz)
+        return written
+
+    def _date(self, value: PartialDate, tz: ZoneInfo | None) -> str:
+        """The text of a single date, written anew."""
         precision = value.precision
         if precision == YEAR:
             return str(value.year)

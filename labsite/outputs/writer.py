@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import os
 import shutil
 import signal
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..load.paths import output_problem
+from .manifest import Copies, Manifest, digest_of, load_manifest, save_manifest, stamp_of
 
 #: Plain words for the errors a disk gives.
 REASONS = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
            errno.EACCES: "permission denied", errno.EPERM: "permission denied",
            errno.EFBIG: "a file is larger than this system allows", errno.EROFS: "the disk is read-only"}
+
+#: Why a hard link may be refused where a copy works: no links on this file system, or too many to one file.
+LINK_REFUSED = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
 
 
 class UnsafeOutput(OSError):
@@ -32,12 +38,30 @@ def reason(exc: OSError) -> str:
     return REASONS.get(exc.errno or 0) or exc.strerror or str(exc)
 
 
+#: How many files are compressed at a time: their copies are written and let go before the next batch.
+BATCH = 256
+
+
+class Compressor(Protocol):
+    """How precompressed copies are made (see :mod:`labsite.outputs.precompress`)."""
+
+    def recipe(self, path: str, data: bytes) -> str:
+        """What the copies of this file depend on besides its bytes; "" when it gets none."""
+
+    def compress(self, files: Mapping[str, bytes]) -> dict[str, bytes]:
+        """The copies of ``files``, by their paths."""
+
+
 def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = None,
-               then: Callable[[], object] | None = None) -> None:
+               then: Callable[[], object] | None = None, compressor: Compressor | None = None,
+               manifest: Path | None = None) -> dict[str, int]:
     """Write ``files`` (relative path → bytes) as the folder ``target``, replacing it only when all are written.
 
     With ``root``, the folder is checked again just before writing: it must still be one the build may replace.
     ``then`` runs right after the swap, with Ctrl+C held, so that the two cannot be separated by an interrupt.
+    With ``compressor``, each file gets its precompressed copies beside it. A file that the previous ``target``
+    holds with the same bytes is hard-linked from there (copied where links cannot be made), and so are its
+    copies when ``manifest`` (see :mod:`labsite.outputs.manifest`) vouches for them. Returns the size of every file.
     """
     if root is not None:
         relative = os.path.relpath(target, root.resolve())
@@ -47,14 +71,11 @@ def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = Non
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(target)
+    previous = load_manifest(manifest if compressor is not None else None, target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
-        for rel, data in sorted(files.items()):
-            path = staging / rel
-            if staging not in path.resolve().parents:
-                raise UnsafeOutput(f"refusing to write outside the output folder: {rel}")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        stage = _Stage(staging, target if target.is_dir() and not target.is_symlink() else None)
+        recorded = _write_all(stage, files, compressor, previous)
         os.chmod(staging, 0o755)
         with deferred_interrupt():
             swap_in(staging, target)
@@ -64,6 +85,112 @@ def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = Non
         with deferred_interrupt():
             shutil.rmtree(staging, ignore_errors=True)
         raise
+    if compressor is not None:
+        save_manifest(manifest, target, recorded)
+    return stage.sizes
+
+
+def _write_all(stage: _Stage, files: Mapping[str, bytes], compressor: Compressor | None,
+               previous: Manifest) -> dict[str, Copies]:
+    """Put every file and its copies into the staging folder, batch by batch; the copies made, by source."""
+    recorded: dict[str, Copies] = {}
+    names = sorted(files)
+    for start in range(0, len(names), BATCH):
+        fresh: dict[str, bytes] = {}
+        for rel in names[start:start + BATCH]:
+            data = files[rel]
+            same = stage.put(rel, data)
+            recipe = compressor.recipe(rel, data) if compressor is not None else ""
+            if not recipe:
+                continue
+            digest = digest_of(data)
+            kept = previous.reusable(stage.previous, rel, recipe, digest) if same and stage.previous else None
+            if kept is None:
+                fresh[rel] = data
+                recorded[rel] = Copies(recipe, digest, ())
+                continue
+            for name in kept:
+                stage.link(name)
+            recorded[rel] = Copies(recipe, digest, kept)
+        if fresh and compressor is not None:
+            made = compressor.compress(fresh)
+            for name in sorted(made):
+                stage.write(name, made[name])
+                source = name.rpartition(".")[0]
+                recorded[source] = dataclasses.replace(recorded[source], names=(*recorded[source].names, name))
+    return recorded
+
+
+class _Stage:
+    """The staging folder being filled: files written anew or linked from the previous site, never written in place."""
+
+    def __init__(self, staging: Path, previous: Path | None) -> None:
+        self.staging, self.previous = staging, previous
+        self.sizes: dict[str, int] = {}
+        #: Folders of the previous site, by relative path: whether each is a real folder all the way down.
+        self.folders: dict[str, bool] = {"": True}
+        #: Folders made in the staging folder so far.
+        self.made: set[Path] = {staging}
+
+    def path(self, rel: str) -> Path:
+        """Where ``rel`` goes in the staging folder, refused when it would lead outside it."""
+        parts = rel.split("/")
+        if not rel or rel.startswith("/") or "\\" in rel or "\0" in rel or {"", ".", ".."} & set(parts):
+            raise UnsafeOutput(f"refusing to write outside the output folder: {rel}")
+        path = self.staging / rel
+        if rel in self.sizes:  # written twice: the first may be a link to the previous site, never write into it
+            path.unlink()
+        if path.parent not in self.made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.made.update(path.parents)
+        return path
+
+    def write(self, rel: str, data: bytes) -> None:
+        """Write a new file."""
+        self.path(rel).write_bytes(data)
+        self.sizes[rel] = len(data)
+
+    def put(self, rel: str, data: bytes) -> bool:
+        """Link ``rel`` from the previous site when it holds the same bytes, else write it; whether it was linked."""
+        old = self.previous / rel if self.previous is not None and self.inside(rel.rpartition("/")[0]) else None
+        if old is not None and (stamp := stamp_of(old)) is not None and stamp[2] == len(data) and _same(old, data):
+            self.link(rel)
+            return True
+        self.write(rel, data)
+        return False
+
+    def inside(self, folder: str) -> bool:
+        """Whether ``folder`` of the previous site is a folder in it, reached through no link (so its files are its own)."""
+        known = self.folders.get(folder)
+        if known is None:
+            parent, _, _ = folder.rpartition("/")
+            try:
+                known = self.inside(parent) and stat.S_ISDIR(os.lstat(self.previous / folder).st_mode)  # type: ignore[operator]
+            except OSError:
+                known = False
+            self.folders[folder] = known
+        return known
+
+    def link(self, rel: str) -> None:
+        """Hard-link ``rel`` from the previous site (a copy where the file system has no links)."""
+        assert self.previous is not None
+        path, old = self.path(rel), self.previous / rel
+        try:
+            os.link(old, path, follow_symlinks=False)
+        except OSError as exc:
+            if exc.errno not in LINK_REFUSED:
+                raise
+            shutil.copyfile(old, path, follow_symlinks=False)
+        self.sizes[rel] = os.lstat(path).st_size
+
+
+def _same(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data``."""
+    try:
+        with open(path, "rb") as existing:
+            return existing.read(len(data) + 1) == data
+    except OSError:
+        return False
 
 
 def swap_in(staging: Path, target: Path) -> None:

@@ -1,0 +1,154 @@
+"""A rebuild writes only what changed: the rest is hard-linked from the previous site, which stays whole until the swap."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from labsite.build.run import Options, WriteFailed, build_site
+from labsite.commands.serve import Preview
+from labsite.model.problems import BuildFailed
+from labsite.model.timezones import zone
+from labsite.outputs.writer import write_site
+from tests.test_architecture import site_digest
+
+NOW = dt.datetime(2025, 8, 1, 12, 0, tzinfo=zone("Asia/Almaty"))
+ABOUT = "en/about/index.html"
+
+
+def inodes(site: Path) -> dict[str, int]:
+    """Every file of the site with its inode."""
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+
+def contents(site: Path) -> dict[str, bytes]:
+    """Every file of the site with its bytes."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def fresh_digest(root: Path) -> str:
+    """The digest of the site built from nothing, in a copy of the project: no previous output, no cache."""
+    copy = root.parent / f"{root.name}-fresh"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("_site", ".cache"))
+    build_site(copy, Options(NOW, cache=False))
+    return site_digest(copy / "_site")
+
+
+def test_unchanged_files_and_their_copies_are_links_to_the_previous_ones(sample_site: Path) -> None:
+    build_site(sample_site, Options(NOW, cache=True))
+    build_site(sample_site, Options(NOW, cache=True))  # the first build had no record of the copies yet
+    site = sample_site / "_site"
+    before = inodes(site)
+    page = sample_site / "content/pages/about.en.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    build_site(sample_site, Options(NOW, cache=True))
+    after = inodes(site)
+    assert after.keys() == before.keys()
+    changed = {path for path in after if after[path] != before[path]}
+    assert {ABOUT, f"{ABOUT}.gz", f"{ABOUT}.br"} <= changed
+    assert len(changed) < len(after) / 4
+    assert before["en/index.html.br"] == after["en/index.html.br"]  # a copy linked, not compressed again
+    assert all(os.stat(site / path).st_nlink == 1 for path in after)  # the retired site's links are gone
+    assert site_digest(site) == fresh_digest(sample_site)
+
+
+@pytest.mark.parametrize("victim", [ABOUT, f"{ABOUT}.br", f"{ABOUT}.gz"])
+def test_a_file_edited_by_hand_in_the_previous_site_is_written_again(sample_site: Path, victim: str) -> None:
+    build_site(sample_site, Options(NOW, cache=True))
+    build_site(sample_site, Options(NOW, cache=True))
+    site = sample_site / "_site"
+    expected = contents(site)
+    path = site / victim
+    data = path.read_bytes()
+    stamp = path.stat()
+    with open(path, "r+b") as edited:  # in place, same size, the modification time put back
+        edited.write(b"X" * 16)
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert path.read_bytes() != data and path.stat().st_size == stamp.st_size
+    build_site(sample_site, Options(NOW, cache=True))
+    assert contents(site) == expected
+    assert site_digest(site) == fresh_digest(sample_site)
+
+
+def test_without_the_cache_unchanged_files_are_still_linked_and_copies_made_again(sample_site: Path) -> None:
+    build_site(sample_site, Options(NOW, cache=False))
+    before = inodes(sample_site / "_site")
+    build_site(sample_site, Options(NOW, cache=False))
+    after = inodes(sample_site / "_site")
+    assert before[ABOUT] == after[ABOUT] and before[f"{ABOUT}.br"] != after[f"{ABOUT}.br"]
+    assert not (sample_site / ".cache").exists()
+
+
+def test_a_failed_build_leaves_the_previous_site_and_its_files_untouched(sample_site: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    build_site(sample_site, Options(NOW, cache=True))
+    build_site(sample_site, Options(NOW, cache=True))
+    site = sample_site / "_site"
+    before, files = inodes(site), contents(site)
+    page = sample_site / "content/pages/about.en.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nChanged.\n", encoding="utf-8")
+    real = Path.write_bytes
+
+    def disk_full(self: Path, data: bytes) -> int:
+        if self.name == "index.html" and ".new-" in str(self):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real(self, data)
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "write_bytes", disk_full)
+        with pytest.raises(WriteFailed):
+            build_site(sample_site, Options(NOW, cache=True))
+    (sample_site / "content/people/jane-doe.yaml").write_text("name: [unclosed\n", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build_site(sample_site, Options(NOW, cache=True))
+    assert inodes(site) == before and contents(site) == files
+    assert [p.name for p in sample_site.iterdir() if p.name.startswith("._site")] == []
+
+
+def test_a_link_in_the_previous_site_is_never_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.html").write_bytes(b"same bytes")
+    target = tmp_path / "site"
+    write_site({"a/index.html": b"same bytes", "b.txt": b"b"}, target)
+    (target / "a" / "index.html").unlink()
+    (target / "a").rmdir()
+    (target / "a").symlink_to(outside)
+    write_site({"a/index.html": b"same bytes", "b.txt": b"b"}, target)
+    assert not (target / "a").is_symlink()
+    assert (target / "a/index.html").stat().st_ino != (outside / "index.html").stat().st_ino
+    assert (target / "a/index.html").read_bytes() == b"same bytes"
+
+
+def test_a_path_leading_outside_the_output_folder_is_refused(tmp_path: Path) -> None:
+    for bad in ("../escape.html", "a/../../escape.html", "/etc/passwd", "a//b.html", "./a.html"):
+        with pytest.raises(OSError, match="outside the output folder"):
+            write_site({bad: b"x"}, tmp_path / "site")
+    assert not (tmp_path / "escape.html").exists()
+
+
+def test_the_preview_writes_only_what_an_edit_changed(sample_site: Path) -> None:
+    preview = Preview(sample_site, lambda: Options(NOW))
+    try:
+        assert preview.refresh()
+        preview.writer.submit(lambda: None).result()  # the writer runs the writes in order: wait for them
+        site = sample_site / "_site"
+        before = inodes(site)
+        time.sleep(0.01)
+        page = sample_site / "content/pages/about.en.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\nWritten by the preview.\n", encoding="utf-8")
+        assert preview.refresh()
+        preview.writer.submit(lambda: None).result()
+    finally:
+        preview.writer.shutdown(wait=True)
+    after = inodes(site)
+    assert b"Written by the preview." in (site / ABOUT).read_bytes()
+    assert after[ABOUT] != before[ABOUT]
+    assert after["en/index.html"] == before["en/index.html"] and after.keys() == before.keys()
+    assert contents(site) == build_site(sample_site, Options(NOW), write=False).files
