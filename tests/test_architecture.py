@@ -98,6 +98,29 @@ def test_imports_point_down_and_never_in_a_circle() -> None:
             visit(name, ())
 
 
+def _empty_container(node: ast.expr | None) -> bool:
+    """Whether an expression makes an empty dict, list or set: state that functions would fill."""
+    if isinstance(node, (ast.Dict, ast.List, ast.Set)):
+        return not (getattr(node, "keys", None) or getattr(node, "elts", None))
+    return (isinstance(node, ast.Call) and not node.args and not node.keywords
+            and getattr(node.func, "id", "") in {"dict", "list", "set", "defaultdict", "OrderedDict"})
+
+
+def test_no_module_keeps_state_between_builds() -> None:
+    """No module-level containers filled as a build goes, and no ``global``: each stage returns new values."""
+    found = []
+    for name, path in modules().items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+            if _empty_container(value):
+                found.append(f"{name}:{node.lineno}")
+        found += [f"{name}:{node.lineno} global" for node in ast.walk(tree) if isinstance(node, ast.Global)]
+    # The one exception: fork_map hands its task to the forked workers through the module for the length of one
+    # call (the workers inherit it instead of receiving it pickled), and clears it in ``finally``.
+    assert found == ["labsite.load.workers:40 global"]
+
+
 def test_no_module_is_over_300_lines() -> None:
     long = {name: n for name, path in modules().items() if (n := len(path.read_text(encoding="utf-8").splitlines())) > 300}
     assert long == {}

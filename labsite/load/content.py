@@ -76,6 +76,8 @@ class _Reader:
         self.split: dict[tuple[str, str], tuple[dict[str, tuple[str, FrontMatterFile]] | None, Problems]] = {}
         #: Items whose files could not be read, by kind: left out, and so are the errors of references to them.
         self.broken: dict[str, set[str]] = defaultdict(set)
+        #: The Markdown of every item converted ahead (:meth:`parse_all`).
+        self.conversions = markup.Conversions()
 
     @staticmethod
     def item_id(kind: str, source: Source) -> str:
@@ -126,9 +128,10 @@ class _Reader:
             source_language = self.config.source_language
         return Meta(path, fields.flag("draft"), fields.date("publish_date"), source_language, texts, fields.data)
 
-    def parse_all(self, sources: list[Source], jobs: int, kept: Iterable[str] = ()) -> None:
+    def parse_all(self, sources: list[Source], jobs: int, kept: Iterable[str] = (),
+                  previous: markup.Conversions | None = None) -> None:
         """Split the texts of every item, then convert all their Markdown at once (from the cache, on ``jobs`` cores);
-        ``kept`` is the Markdown of items read before and kept, whose conversions stay at hand."""
+        ``kept`` is the Markdown of items read before and kept, whose ``previous`` conversions stay at hand."""
         texts: list[str] = list(kept)
         for source in sources:
             kind = kind_of(source.folder)
@@ -139,7 +142,7 @@ class _Reader:
             for _, page in (parsed or {}).values():
                 texts.append(page.body)
                 texts.extend(page.front[name] for name in optional if isinstance(page.front.get(name), str))
-        markup.prepare(texts, self.cache or BuildCache(None), jobs)
+        self.conversions = markup.prepare(texts, self.cache or BuildCache(None), jobs, previous)
 
     def parse_texts(self, source: Source) -> tuple[dict[str, tuple[str, FrontMatterFile]] | None, Problems]:
         """Split the ``.md`` files of an item into front matter and body (``None`` when one cannot be read), and
@@ -166,10 +169,11 @@ class _Reader:
         texts = {}
         for lang, (rel, page) in parsed.items():
             front = Fields(page.front, rel, self.problems, required + optional + TEXT_COMMON, required)
-            check_markdown(page.body, rel, page.body_line, self.problems)
+            check_markdown(page.body, rel, page.body_line, self.problems, self.conversions)
             for name in optional:
                 if isinstance(page.front.get(name), str):
-                    check_markdown(page.front[name], rel, front.line(name), self.problems, whole=False)
+                    check_markdown(page.front[name], rel, front.line(name), self.problems, self.conversions,
+                                   whole=False)
             source_hash = front.text("source_hash")
             texts[lang] = Text(lang, rel, page.front, page.body, page.body_line, source_hash,
                                text_hash(page.front, page.body))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -20,11 +21,14 @@ from .workers import fork_map
 
 _EXTENSIONS = ["extra", "sane_lists"]
 _OUTPUT_FORMAT: Literal["html"] = "html"
-#: Markdown as written and as cleaned, by text: filled by :func:`prepare`, and by conversions as they happen.
-_raw: dict[str, str] = {}
-_safe: dict[str, Markup] = {}
-#: What cleaning removes from each text's HTML (warnings for its editor), filled alongside.
-_dropped: dict[str, tuple[Dropped, ...]] = {}
+
+
+@dataclass(frozen=True)
+class Conversions:
+    """Markdown texts converted ahead of their use, by text: their clean HTML and what cleaning removed."""
+
+    html: Mapping[str, str] = field(default_factory=dict)
+    dropped: Mapping[str, tuple[Dropped, ...]] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=1)
@@ -42,40 +46,31 @@ def cache_kind() -> bytes:
 
 def convert(text: str) -> str:
     """Markdown to HTML as written, raw HTML and all: only for checking what :func:`to_html` removes."""
-    html = _raw.get(text)
-    if html is None:
-        converter = _converter()
-        converter.reset()
-        html = _raw[text] = converter.convert(text)
-    return html
+    converter = _converter()
+    converter.reset()
+    return converter.convert(text)
 
 
-def to_html(text: str) -> Markup:
-    """Convert Markdown to HTML that is safe to show: tags, attributes and addresses off the allow-list are removed."""
+def to_html(text: str, known: Mapping[str, str] | None = None) -> Markup:
+    """Markdown as HTML that is safe to show (tags, attributes and addresses off the allow-list removed).
+
+    ``known`` holds texts converted ahead (:attr:`Conversions.html`); any other text is converted here.
+    """
     if not text.strip():
         return Markup("")
-    safe = _safe.get(text)
-    if safe is None:
-        try:
-            html = convert(text)
-        except RecursionError:  # reported with its line when the text was read (textcheck)
-            return Markup("")
-        safe = _safe[text] = Markup(clean(html))
-    return safe
+    if known is not None and text in known:
+        return Markup(known[text])
+    try:
+        return Markup(clean(convert(text)))
+    except RecursionError:  # reported with its line when the text was read (textcheck)
+        return Markup("")
 
 
-def dropped(text: str) -> tuple[Dropped, ...]:
+def dropped(text: str, known: Conversions | None = None) -> tuple[Dropped, ...]:
     """What cleaning removes from the HTML of ``text``; raise ``RecursionError`` when it is too deeply nested."""
-    found = _dropped.get(text)
-    if found is None:
-        found = _dropped[text] = tuple(dropped_parts(convert(text)))
-    return found
-
-
-def to_plain(text: str) -> str:
-    """A one-line plain version of short Markdown, for descriptions and feeds."""
-    html = str(to_html(text))
-    return " ".join(Markup(html).striptags().split())
+    if known is not None and text in known.dropped:
+        return known.dropped[text]
+    return tuple(dropped_parts(convert(text)))
 
 
 _DASH = re.compile(r"\s+([–—-])\s+")
@@ -97,21 +92,22 @@ Converted = tuple[str, str, tuple[tuple[str, str], ...]]
 def _all(text: str) -> Converted | None:
     """The HTML of ``text`` as written and as cleaned, and what was removed; ``None`` when too deeply nested."""
     try:
-        return convert(text), str(to_html(text)), tuple((d.message, d.needle) for d in dropped(text))
+        raw = convert(text)
+        return raw, clean(raw), tuple((d.message, d.needle) for d in dropped_parts(raw))
     except RecursionError:
         return None
 
 
-def prepare(texts: Iterable[str], cache: BuildCache, jobs: int = 1) -> None:
-    """Convert ``texts`` ahead of their use: from the cache, else on ``jobs`` cores; conversions of other texts are dropped.
+def prepare(texts: Iterable[str], cache: BuildCache, jobs: int = 1, previous: Conversions | None = None) -> Conversions:
+    """Convert ``texts`` ahead of their use: from ``previous`` conversions, from the cache, else on ``jobs`` cores.
 
     The results are the converter's, byte for byte: a text is only ever converted by the same code and libraries.
     """
     wanted = [text for text in dict.fromkeys(texts) if text.strip()]
-    raw = {text: _raw[text] for text in wanted if text in _raw and text in _safe and text in _dropped}
-    safe = {text: _safe[text] for text in raw}
-    removed = {text: _dropped[text] for text in raw}
-    missing = [text for text in wanted if text not in raw]
+    before = previous or Conversions()
+    safe = {text: before.html[text] for text in wanted if text in before.html and text in before.dropped}
+    removed = {text: before.dropped[text] for text in safe}
+    missing = [text for text in wanted if text not in safe]
     kind = cache_kind()
     keys = {text: cache.key(kind, text.encode("utf-8")) for text in missing}
     stored = cache.get_many(keys.values())
@@ -121,23 +117,18 @@ def prepare(texts: Iterable[str], cache: BuildCache, jobs: int = 1) -> None:
         if found is None:
             todo.append(text)
         else:
-            raw[text], safe[text], removed[text] = _unpack(found)
+            safe[text], removed[text] = _unpack(found)
     for text, result in zip(todo, fork_map(_all, todo, jobs), strict=True):
         if result is not None:
-            raw[text], safe[text], removed[text] = _unpack(result)
+            safe[text], removed[text] = _unpack(result)
             cache.put(keys[text], json.dumps(result, ensure_ascii=False).encode("utf-8"))
     cache.flush()
-    _raw.clear()
-    _raw.update(raw)
-    _safe.clear()
-    _safe.update(safe)
-    _dropped.clear()
-    _dropped.update(removed)
+    return Conversions(safe, removed)
 
 
-def _unpack(found: Converted) -> tuple[str, Markup, tuple[Dropped, ...]]:
-    """The memo values of one converted text."""
-    return found[0], Markup(found[1]), tuple(Dropped(message, needle) for message, needle in found[2])
+def _unpack(found: Converted) -> tuple[str, tuple[Dropped, ...]]:
+    """The clean HTML of one converted text and what cleaning removed."""
+    return found[1], tuple(Dropped(message, needle) for message, needle in found[2])
 
 
 def _decode(value: bytes | None) -> Converted | None:

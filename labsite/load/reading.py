@@ -19,6 +19,7 @@ from ..model.problems import Problem, Problems
 from .cache import BuildCache
 from .config import SiteConfig
 from .content import TEXT_FIELDS, _Reader, read_places
+from .markup import Conversions
 from .references import check_links
 from .sources import CONTENT_DIR, Source, discover, kind_of
 
@@ -48,6 +49,8 @@ class ContentRead:
     items: dict[tuple[str, str], ItemRead]
     #: Which item each file of ``content/`` belongs to, by path relative to the project.
     owners: dict[str, tuple[str, str]]
+    #: The Markdown of every item, converted.
+    conversions: Conversions
 
 
 def load_content(config: SiteConfig, problems: Problems, cache: BuildCache | None = None, jobs: int = 1) -> Content:
@@ -92,7 +95,7 @@ def read_content(config: SiteConfig, problems: Problems, cache: BuildCache | Non
     renewed |= {key for key in sources if key not in kept}
     fresh = [s for s in ordered if (s.folder, s.name) in renewed]
     reused = {(s.folder, s.name): kept[(s.folder, s.name)] for s in ordered if (s.folder, s.name) not in renewed}
-    reader.parse_all(fresh, jobs, kept=_texts(reused))
+    reader.parse_all(fresh, jobs, kept=_texts(reused), previous=previous.conversions if previous else None)
     items: dict[tuple[str, str], ItemRead] = {}
     buckets: dict[str, dict[str, Any]] = defaultdict(dict)
     for source in ordered:
@@ -120,9 +123,10 @@ def read_content(config: SiteConfig, problems: Problems, cache: BuildCache | Non
     content = Content(
         labs=buckets["lab"], editions=buckets["edition"], people=buckets["person"], partners=buckets["partner"],
         articles=buckets["article"], pages=buckets["page"], faqs=buckets["faq"], places=places,
+        html=reader.conversions.html,
     )
     check_links(content, problems, reader.broken)
-    return ContentRead(config, content, sources, tuple(found), places, items, owners)
+    return ContentRead(config, content, sources, tuple(found), places, items, owners, reader.conversions)
 
 
 def _reusable(previous: ContentRead, config: SiteConfig, edited: set[str]) -> bool:

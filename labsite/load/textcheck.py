@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model.problems import Problems
-from .markup import dropped
+from .markup import Conversions, dropped
 
 #: How many lists or quotes may lie within each other; far deeper ones crash the Markdown converter.
 MAX_NESTING = 20
@@ -23,9 +23,11 @@ def nesting(line: str) -> int:
     return quotes + (len(prefix) - quotes) // 4
 
 
-def check_markdown(text: str, path: str, first_line: int, problems: Problems, whole: bool = True) -> None:
+def check_markdown(text: str, path: str, first_line: int, problems: Problems, known: Conversions | None = None,
+                   whole: bool = True) -> None:
     """Record what is wrong with one Markdown text that starts at ``first_line`` of ``path``.
 
+    ``known`` are the texts converted ahead, so that a text is not converted twice.
     ``whole`` is false for a text written in one front matter field: its problems are all shown at that field.
     """
     lines = text.splitlines()
@@ -37,7 +39,7 @@ def check_markdown(text: str, path: str, first_line: int, problems: Problems, wh
                            "Flatten the lists and quotes.")
             return
     try:
-        parts = dropped(text)
+        parts = dropped(text, known)
     except RecursionError:
         problems.error(path, first_line, "the text is nested too deeply to be shown", "Flatten the lists and quotes.")
         return

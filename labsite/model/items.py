@@ -218,6 +218,8 @@ class Content:
     faqs: Mapping[str, Faq] = field(default_factory=dict)
     places: Mapping[str, Place] = field(default_factory=dict)
     drafts: frozenset[str] = field(default_factory=frozenset)
+    #: The clean HTML of the items' Markdown, by text: converted once, when the content is read.
+    html: Mapping[str, str] = field(default_factory=dict)
 
     def images(self) -> list[Image]:
         """Every picture of the content, in a stable order."""

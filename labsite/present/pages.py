@@ -142,7 +142,8 @@ def _faq(views: Views, faq: Faq) -> dict[str, Any]:
         for question in section.questions:
             q_lang = next(lang for lang in chain if question.id in by_lang[lang])
             found = by_lang[q_lang][question.id]
-            questions.append({"id": question.id, "title": found.title, "answer": to_html(found.answer),
+            answer = to_html(found.answer, views.content.html)
+            questions.append({"id": question.id, "title": found.title, "answer": answer,
                               "lang": q_lang, "fallback": q_lang != views.lang.code})
         sections.append({"id": section.id, "title": section_titles[title_lang][section.id], "lang": title_lang,
                          "fallback": title_lang != views.lang.code, "questions": questions})

@@ -132,10 +132,11 @@ class Views:
             if lang in meta.texts:
                 text = meta.texts[lang]
                 break
-        rendered = {name: to_html(text.field(name)) for name in blocks if text.field(name).strip()}
+        rendered = {name: to_html(text.field(name), self.content.html) for name in blocks if text.field(name).strip()}
         title = text.field("title") or text.field("role")
-        return TextView(text.lang, text.lang != self.lang.code, title, text.field("summary"),
-                        to_html(text.body), rendered, text.path, is_stale(meta, text), meta.source_language)
+        body = to_html(text.body, self.content.html)
+        return TextView(text.lang, text.lang != self.lang.code, title, text.field("summary"), body, rendered,
+                        text.path, is_stale(meta, text), meta.source_language)
 
     def when(self, value: When | None, tz: ZoneInfo | None = None) -> str:
         """A date or period in words; times name their zone when ``tz`` is given."""
