@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import sqlite3
 from pathlib import Path
 
 import pytest
+from jinja2 import Environment
 
 from labsite.build.run import Options, build_site
+from labsite.i18n.bundle import CompiledTemplates, make_environment
 from labsite.load import workers
 from labsite.load.cache import CACHE_DIR, BuildCache
 from labsite.model.timezones import zone
@@ -84,3 +87,37 @@ def test_a_cache_folder_that_cannot_be_made_only_turns_caching_off(sample_site: 
     assert first.returncode == result.returncode == 0, result.stderr
     assert result.stderr.count("warning: the build cache") == 1, result.stderr
     assert site_digest(sample_site / "_site") == digest
+
+
+def test_templates_are_compiled_once_for_every_language_and_kept_across_builds(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    page = folder / "page.html"
+    page.write_text("{% trans %}Hello{% endtrans %}, {{ name }}!\n", encoding="utf-8")
+    compiled: list[str | None] = []
+    original = Environment.compile
+
+    def counting(self: Environment, source: str, name: str | None = None, *args: object, **kwargs: object) -> object:
+        compiled.append(name)
+        return original(self, source, name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Environment, "compile", counting)
+
+    def render(store: BuildCache) -> list[str]:
+        shared = CompiledTemplates(store)
+        environments = [make_environment(folder, translations, shared) for translations in
+                        (gettext.NullTranslations(), gettext.NullTranslations(), gettext.NullTranslations())]
+        out = [env.get_template("page.html").render(name="Almaty") for env in environments]
+        store.close()
+        return out
+
+    assert render(BuildCache(tmp_path / ".cache")) == ["Hello, Almaty!"] * 3
+    assert compiled == ["page.html"]  # once for the three languages
+    assert render(BuildCache(tmp_path / ".cache")) == ["Hello, Almaty!"] * 3
+    assert compiled == ["page.html"]  # the next build takes the code from the cache
+    page.write_text("{% trans %}Hello{% endtrans %}, {{ name }}?\n", encoding="utf-8")
+    assert render(BuildCache(tmp_path / ".cache")) == ["Hello, Almaty?"] * 3
+    assert compiled == ["page.html", "page.html"]  # an edited template is compiled again
+    assert render(BuildCache(None)) == ["Hello, Almaty?"] * 3  # without a cache: compiled, once
+    assert compiled == ["page.html"] * 3

@@ -10,7 +10,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateError
 
-from ..i18n.bundle import LOCALES_DIR, N_, load_translations, make_environment
+from ..i18n.bundle import LOCALES_DIR, N_, CompiledTemplates, load_translations, make_environment
 from ..i18n.translation import translation_problems, translation_states
 from ..load.assets import Assets, load_assets
 from ..load.cache import BuildCache
@@ -94,12 +94,15 @@ def load_site(root: Path, options: Options, unchanged: LoadedSite | None = None,
         problems.extend(p for p in unchanged.problems if p.path.startswith((f"{LOCALES_DIR}/", f"{TEMPLATES_DIR}/")))
     else:
         languages, environments = {}, {}
+        compiled = CompiledTemplates(cache)
         for code in config.languages:
             translations = load_translations(root, code, problems)
             languages[code] = make_language(code, config, translations)
-            environments[code] = make_environment(root / TEMPLATES_DIR, translations)
+            environments[code] = make_environment(root / TEMPLATES_DIR, translations, compiled)
         if environments:
             check_templates(next(iter(environments.values())), root, problems)
+            if cache is not None:
+                cache.flush()
         assets = load_assets(root)
     fail_on(problems, options)
     today = options.now.astimezone(config.tz).date()

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import gettext
 import io
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
+from jinja2.bccache import Bucket, BytecodeCache
 
+from ..load.cache import BuildCache, code_digest
 from ..load.markup import keep_dates
 from ..load.paths import link_problem
 from ..model.problems import Problems
 from .catalogs import DOMAIN, LOCALES_DIR, CatalogReport, complete, po_path, read_catalog
 
-__all__ = ["DOMAIN", "LOCALES_DIR", "N_", "load_translations", "make_environment", "po_path"]
+__all__ = ["DOMAIN", "LOCALES_DIR", "N_", "CompiledTemplates", "load_translations", "make_environment", "po_path"]
+#: How every environment is set up; compiled templates depend on it, so it is part of their cache key.
+SETTINGS: dict[str, object] = {"autoescape": ["html", "xml"], "undefined": "StrictUndefined",
+                               "extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "lstrip_blocks": True,
+                               "newstyle_gettext": True}
 
 
 def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
@@ -74,8 +82,43 @@ class TemplateLoader(FileSystemLoader):
         return super().get_source(environment, template)
 
 
-def make_environment(templates: Path, translations: gettext.NullTranslations) -> Environment:
-    """A Jinja environment that renders templates in one language."""
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once for every language's environment, and kept across builds in the build cache.
+
+    A template is found by its name, file and source checksum; the code is Jinja's own, checked by its magic bytes.
+    """
+
+    def __init__(self, cache: BuildCache | None = None) -> None:
+        self.cache = cache
+        self.code: dict[str, bytes] = {}
+        self.kind = code_digest("jinja", jinja2.__version__, sys.version, SETTINGS, Path(__file__))
+
+    def _key(self, bucket: Bucket) -> bytes:
+        """Where the build cache keeps a template's code."""
+        return BuildCache.key(self.kind, f"{bucket.key}\0{bucket.checksum}".encode())
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        """Give ``bucket`` the code compiled before, from this build or the build cache, if there is any."""
+        data = self.code.get(bucket.key + bucket.checksum)
+        if data is None and self.cache is not None:
+            data = self.cache.get(self._key(bucket))
+        if data is not None:
+            try:
+                bucket.bytecode_from_string(data)
+            except (ValueError, EOFError, TypeError):  # not code of this Python: compiled again
+                bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Keep the code just compiled."""
+        data = bucket.bytecode_to_string()
+        self.code[bucket.key + bucket.checksum] = data
+        if self.cache is not None:
+            self.cache.put(self._key(bucket), data)
+
+
+def make_environment(templates: Path, translations: gettext.NullTranslations,
+                     compiled: CompiledTemplates | None = None) -> Environment:
+    """A Jinja environment that renders templates in one language; ``compiled`` is shared by the languages."""
     env = Environment(
         loader=TemplateLoader(templates),
         autoescape=select_autoescape(["html", "xml"]),
@@ -85,6 +128,7 @@ def make_environment(templates: Path, translations: gettext.NullTranslations) ->
         lstrip_blocks=True,
         # An environment lives for one state of the templates: the preview makes a new one after a template edit.
         auto_reload=False,
+        bytecode_cache=compiled,
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters["keep_dates"] = keep_dates

@@ -19,7 +19,7 @@ from ..model.problems import Problem, Problems
 from .cache import BuildCache
 from .config import SiteConfig
 from .content import TEXT_FIELDS, _Reader, read_places
-from .markup import Conversions
+from .markup import Conversions, prepare
 from .references import check_links
 from .sources import CONTENT_DIR, Source, discover, kind_of
 
@@ -120,13 +120,18 @@ def read_content(config: SiteConfig, problems: Problems, cache: BuildCache | Non
                            "Give one of them another file name or 'slug'.")
             continue
         buckets[kind][item.id] = item
+    # The FAQ's answers are cut from its text as it is read: they are converted once all items are read.
+    answers = [question.answer for faq in buckets["faq"].values() for sections in faq.sections.values()
+               for section in sections for question in section.questions]
+    more = prepare(answers, cache or BuildCache(None), jobs, previous.conversions if previous is not None else None)
+    conversions = Conversions({**reader.conversions.html, **more.html}, {**reader.conversions.dropped, **more.dropped})
     content = Content(
         labs=buckets["lab"], editions=buckets["edition"], people=buckets["person"], partners=buckets["partner"],
         articles=buckets["article"], pages=buckets["page"], faqs=buckets["faq"], places=places,
-        html=reader.conversions.html,
+        html=conversions.html,
     )
     check_links(content, problems, reader.broken)
-    return ContentRead(config, content, sources, tuple(found), places, items, owners, reader.conversions)
+    return ContentRead(config, content, sources, tuple(found), places, items, owners, conversions)
 
 
 def _reusable(previous: ContentRead, config: SiteConfig, edited: set[str]) -> bool:
