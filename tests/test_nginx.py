@@ -86,7 +86,8 @@ def test_security_headers_are_on_every_answer(nginx: Nginx, path: str, status: i
     reply = nginx.request(asset(nginx.site, path) if path.startswith(".") else path, {"Accept-Language": "en"})
     assert reply.status == status
     assert reply.headers["content-security-policy"] == CSP
-    assert "script-src 'self';" in CSP and "style-src 'self';" in CSP and "unsafe-inline" not in CSP
+    assert "script-src 'self' 'wasm-unsafe-eval';" in CSP and "style-src 'self';" in CSP
+    assert "unsafe-inline" not in CSP and "'unsafe-eval'" not in CSP  # WebAssembly for search, no JavaScript eval
     assert reply.headers["x-content-type-options"] == "nosniff"
     assert reply.headers["referrer-policy"] == "strict-origin-when-cross-origin"
     assert reply.headers["strict-transport-security"] == "max-age=31536000"  # base_url is https
