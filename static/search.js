@@ -25,7 +25,7 @@
   function countText(count) {
     var category = "other";
     try { category = new Intl.PluralRules(texts.lang).select(count); } catch (e) { /* old browser */ }
-    var text = texts.counts[category] || texts.counts.other || "";
+    var text = texts.counts[category] || texts.counts.other || texts.counts.many || "";
     return text.split("{count}").join(String(count));
   }
   function load() {

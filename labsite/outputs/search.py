@@ -80,6 +80,8 @@ def question_documents(given: Given) -> Iterator[tuple[str, str]]:
         if page.template != "faq.html" or page.draft:
             continue
         for faq in page.context.get("faqs", []):
+            if faq.get("draft"):  # shown in a preview with drafts, never searchable
+                continue
             lab = (faq.get("edition") or {}).get("lab", "")
             for section in faq["sections"]:
                 for question in section["questions"]:
@@ -99,8 +101,10 @@ def question_page(lang: str, url: str, question: Mapping[str, Any], lab: str) ->
 def index_input(given: Given) -> dict[str, str]:
     """The documents the indexer reads, by path: the pages marked for search and the FAQ questions."""
     languages = set(given.config.languages)
+    drafts = {page.output_path for page in given.pages if page.draft}  # only in a preview with drafts
     documents = {path: data.decode("utf-8") for path, data in sorted(given.rendered.items())
-                 if path.endswith(".html") and path.split("/", 1)[0] in languages and BODY_MARK in data}
+                 if path.endswith(".html") and path.split("/", 1)[0] in languages and BODY_MARK in data
+                 and path not in drafts}
     documents.update(question_documents(given))
     return {path: with_typed_forms(spaced(text)) if path.startswith("kk/") else spaced(text)
             for path, text in documents.items()}

@@ -150,7 +150,7 @@ def _faq(views: Views, faq: Faq) -> dict[str, Any]:
         sections.append({"id": section.id, "title": section_titles[title_lang][section.id], "lang": title_lang,
                          "fallback": title_lang != views.lang.code, "questions": questions})
     edition = views.content.editions.get(faq.edition)
-    return {"id": faq.id, "text": views.text(faq.meta), "sections": sections,
+    return {"id": faq.id, "text": views.text(faq.meta), "sections": sections, "draft": faq.meta.draft,
             "edition": views.edition_card(edition) if edition else None}
 
 
