@@ -69,6 +69,22 @@ def with_typed_forms(page: str) -> str:
     return f'{page[:end]}<p data-pagefind-weight="0.5">{TYPED_MARK} {html.escape(forms)}</p>{page[end:]}'
 
 
+def with_other_names(page: str, names: list[str]) -> str:
+    """A person's page with their name as written in the other languages, so that either script finds them."""
+    end = page.rfind("</main>")
+    others = [name for name in names if name not in page]
+    if end < 0 or not others:
+        return page
+    return f"{page[:end]}<p>{html.escape(' · '.join(others))}</p>{page[end:]}"
+
+
+def person_names(given: Given, path: str) -> list[str]:
+    """The names of the person whose page is at ``path`` in every language (none for another page)."""
+    parts = path.split("/")
+    person = given.content.people.get(parts[2]) if len(parts) == 4 and parts[1] == "people" else None
+    return list(dict.fromkeys(person.name.values.values())) if person else []
+
+
 def spaced(page: str) -> str:
     """The page with a space after each list and table cell, so that the index never joins two cells' words."""
     return CELL_END.sub(r"\g<0> ", page)
@@ -106,6 +122,7 @@ def index_input(given: Given) -> dict[str, str]:
                  if path.endswith(".html") and path.split("/", 1)[0] in languages and BODY_MARK in data
                  and path not in drafts}
     documents.update(question_documents(given))
+    documents = {path: with_other_names(text, person_names(given, path)) for path, text in documents.items()}
     return {path: with_typed_forms(spaced(text)) if path.startswith("kk/") else spaced(text)
             for path, text in documents.items()}
 
