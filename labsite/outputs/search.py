@@ -136,11 +136,10 @@ async def _index(documents: Mapping[str, str], work: Path) -> None:
         target = site / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    # One directory rather than a message per page: the Python API waits 0.1 s for each answer of the indexer.
-    async with PagefindIndex() as index:
+    # One directory rather than a message per page: the Python API waits 0.1 s for each answer of the indexer,
+    # and pagefind numbers the pages of a directory the same way in every run. Leaving the context writes the files.
+    async with PagefindIndex({"output_path": str(work / "index")}) as index:
         await index.add_directory(str(site))
-        await index.write_files(output_path=str(work / "index"))
-        await index.delete_index()  # written already: leaving the context must not write again
 
 
 def run_indexer(documents: Mapping[str, str]) -> dict[str, bytes]:
