@@ -28,6 +28,10 @@ ENTRY_FILE = "pagefind-entry.json"
 BODY_MARK = b"data-pagefind-body"
 #: pagefind's own search interfaces and highlighter: the site has its own small script, so these are not published.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+#: The languages whose pages are also indexed in the form typed without their own letters.
+TYPED_LANGUAGES = ("kk",)
+#: Seconds the indexer may take before the build gives up on it (the 3,000-page benchmark takes about 10).
+INDEX_TIMEOUT = 600
 #: Letters of Kazakh that a Russian keyboard lacks, and what a visitor types instead (see :func:`normalise`).
 KAZAKH_LETTERS = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиагкноуухи")
 TAG = re.compile(r"<[^>]*>")
@@ -123,7 +127,7 @@ def index_input(given: Given) -> dict[str, str]:
                  and path not in drafts}
     documents.update(question_documents(given))
     documents = {path: with_other_names(text, person_names(given, path)) for path, text in documents.items()}
-    return {path: with_typed_forms(spaced(text)) if path.startswith("kk/") else spaced(text)
+    return {path: with_typed_forms(spaced(text)) if path.split("/", 1)[0] in TYPED_LANGUAGES else spaced(text)
             for path, text in documents.items()}
 
 
@@ -142,6 +146,14 @@ async def _index(documents: Mapping[str, str], work: Path) -> None:
         await index.add_directory(str(site))
 
 
+async def _index_in_time(documents: Mapping[str, str], work: Path) -> None:
+    """:func:`_index`, or :class:`TimeoutError` with a message when the indexer does not answer in time."""
+    try:
+        await asyncio.wait_for(_index(documents, work), INDEX_TIMEOUT)
+    except TimeoutError:
+        raise TimeoutError(f"pagefind did not finish in {INDEX_TIMEOUT} s") from None
+
+
 def run_indexer(documents: Mapping[str, str]) -> dict[str, bytes]:
     """pagefind's files for ``documents``, by path under :data:`INDEX_DIR` (the interfaces it bundles left out)."""
     with tempfile.TemporaryDirectory(prefix="labsite-search-") as folder:
@@ -149,10 +161,10 @@ def run_indexer(documents: Mapping[str, str]) -> dict[str, bytes]:
         try:
             asyncio.get_running_loop()
         except RuntimeError:  # the usual case: no event loop in this thread
-            asyncio.run(_index(documents, work))
+            asyncio.run(_index_in_time(documents, work))
         else:  # inside the preview's event loop: index in a thread of its own
             with concurrent.futures.ThreadPoolExecutor(1) as pool:
-                pool.submit(asyncio.run, _index(documents, work)).result()
+                pool.submit(asyncio.run, _index_in_time(documents, work)).result()
         out = work / "index"
         files = {f"{INDEX_DIR}/{p.relative_to(out).as_posix()}": p.read_bytes() for p in sorted(out.rglob("*"))
                  if p.is_file() and not p.name.startswith(UNUSED)}
