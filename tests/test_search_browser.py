@@ -198,7 +198,7 @@ def test_without_javascript_the_search_page_says_so_and_links_to_labs_faq_and_pe
     try:
         page = context.new_page()
         page.goto(f"{site_url}/kk/search/?q=Турков")
-        notice = page.locator("noscript p, p.notice").first
+        notice = page.locator("p.search-nojs").first
         assert "JavaScript" in notice.inner_text()
         for route in ("labs/", "faq/", "people/"):
             assert page.locator(f'a[href="/kk/{route}"]').count() >= 1

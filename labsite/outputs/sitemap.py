@@ -13,8 +13,8 @@ SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 SITEMAP_FILE = "sitemap.xml"
 ROBOTS_FILE = "robots.txt"
-#: Routes that are not pages a search engine should list (the search page shows results only in a browser).
-UNLISTED = frozenset({"404.html", "search/"})
+#: Routes that are not pages a search engine should list.
+UNLISTED = frozenset({"404.html"})
 
 
 def alternates(config: SiteConfig, route: str) -> list[tuple[str, str]]:

@@ -43,6 +43,6 @@ def search_texts(language: Language) -> dict[str, Any]:
 def search_page(views: Views, labs: list[str]) -> dict[str, Any]:
     """What the search page shows besides its template's words: the script's texts and the filters' choices."""
     _ = views.lang._
-    return {"noindex": True, "search_texts": script_json(search_texts(views.lang)),
+    return {"search_texts": script_json(search_texts(views.lang)),
             "kinds": [{"value": kind, "name": _(name)} for kind, name in KINDS.items()],
             "labs": sorted(labs, key=str.casefold)}
