@@ -30,7 +30,7 @@ BODY_MARK = b"data-pagefind-body"
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 #: The languages whose pages are also indexed in the form typed without their own letters.
 TYPED_LANGUAGES = ("kk",)
-#: Seconds the indexer may take before the build gives up on it (the 3,000-page benchmark takes about 10).
+#: Seconds the indexer may take before the build gives up on it (a generated 3,000-page site takes about 6).
 INDEX_TIMEOUT = 600
 #: Letters of Kazakh that a Russian keyboard lacks, and what a visitor types instead (see :func:`normalise`).
 KAZAKH_LETTERS = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиагкноуухи")
