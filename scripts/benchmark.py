@@ -6,6 +6,7 @@
   python scripts/benchmark.py --only generated --runs 3
   python scripts/benchmark.py --peers          this project beside Hugo and Pelican on one corpus (scripts/peers.py)
   python scripts/benchmark.py --peers --articles 3000 --tools project
+  python scripts/benchmark.py --search --pages 1000   the search index: its size and indexing time
 
 Prints medians. Work happens in temporary copies; the project is never modified.
 """
@@ -29,6 +30,8 @@ sys.path.insert(0, str(PROJECT))
 from labsite.build.incremental import rebuild, scan  # noqa: E402
 from labsite.build.pipeline import Options  # noqa: E402
 from labsite.load.workers import default_jobs  # noqa: E402
+from labsite.outputs import search  # noqa: E402
+from labsite.outputs.kind import Given  # noqa: E402
 
 LANGS = ("kk", "ru", "en")
 WORDS = ["film", "lab", "mentor", "story", "documentary", "producer", "pitch", "edition", "editor", "camera", "sound",
@@ -159,6 +162,29 @@ def measure(name: str, root: Path, edit: str, runs: int) -> None:
               f"{rendered} pages rendered (first preview build {first:.2f} s)")
 
 
+def measure_search(name: str, root: Path, runs: int) -> None:
+    """Print the search index's size and the median time to make it (documents prepared, then pagefind run)."""
+    options = Options(dt.datetime.fromisoformat(NOW).replace(tzinfo=dt.UTC), jobs=default_jobs(), cache=True)
+    build = rebuild(root, options, None, scan(root))
+    site = build.site
+    given = Given(site.content, site.config, site.languages, list(build.pages.values()), options.now, False,
+                  build.files)
+    prepare, index, files = [], [], {}
+    for _ in range(runs):
+        started = time.perf_counter()
+        documents = search.index_input(given)
+        prepared = time.perf_counter()
+        files = search.run_indexer(documents)
+        prepare.append(prepared - started)
+        index.append(time.perf_counter() - prepared)
+    fragments = {path: data for path, data in files.items() if "/fragment/" in path}
+    print(f"{name}: {len(documents)} records indexed (pages and FAQ questions, {len(site.languages)} languages)")
+    print(f"  index: {len(files)} files, {sum(map(len, files.values())) / 1024:.0f} KB "
+          f"({sum(map(len, fragments.values())) / 1024:.0f} KB of them one fragment per record, loaded per result)")
+    print(f"  indexing: median {statistics.median(prepare) + statistics.median(index):.2f} s of {runs} "
+          f"(documents {statistics.median(prepare):.2f} s, pagefind {statistics.median(index):.2f} s)")
+
+
 def main() -> int:
     """Run the benchmarks asked for."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -168,6 +194,7 @@ def main() -> int:
     parser.add_argument("--peers", action="store_true", help="compare with Hugo and Pelican on one generated corpus")
     parser.add_argument("--articles", type=int, default=1000, help="with --peers: articles per language")
     parser.add_argument("--tools", default="project,hugo,pelican", help="with --peers: which tools, comma-separated")
+    parser.add_argument("--search", action="store_true", help="the search index's size and indexing time instead")
     args = parser.parse_args()
     if args.peers:
         from scripts.peers import measure_peers
@@ -178,6 +205,13 @@ def main() -> int:
                 return statistics.median(times) * 1000
 
             print(measure_peers(Path(tmp), args.articles, args.runs, PROJECT, NOW, edit_ms, args.tools.split(",")))
+        return 0
+    if args.search:
+        with tempfile.TemporaryDirectory(prefix="labsite-bench-") as tmp:
+            if args.only != "generated":
+                measure_search("real site", copy_real(Path(tmp) / "real"), args.runs)
+            if args.only != "real":
+                measure_search("generated site", generate(Path(tmp) / "generated", args.pages), args.runs)
         return 0
     with tempfile.TemporaryDirectory(prefix="labsite-bench-") as tmp:
         if args.only != "generated":

@@ -225,7 +225,7 @@ CASES: dict[str, Case] = {
         runs=(("check", 0), ("build", 0), ("check --strict", 1)), absent=("alert(1)", "<script>alert")),
     "event handler in Markdown": Case(body("Text\n\n<img src=x onerror=alert(2)>"), (
         "content/pages/about.en.md:6: warning: the attribute 'onerror' of <img> is removed",),
-        check_messages=("en/about/index.html:69: error: <img> links to x, which is not in the built site",),
+        check_messages=("en/about/index.html:76: error: <img> links to x, which is not in the built site",),
         runs=(("check", 1), ("build", 0)), absent=("onerror", "alert(2)")),
     "event handler on a paragraph": Case(body("<p onmouseover=\"alert(7)\">Hello</p>"), (
         "content/pages/about.en.md:4: warning: the attribute 'onmouseover' of <p> is removed",),

@@ -81,10 +81,23 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         self.send_error(404, "File not found")
 
 
+class _HeaderHandler(_QuietHandler):
+    """The static-file handler, adding the headers of its class (such as the site's Content-Security-Policy)."""
+
+    headers_to_send: dict[str, str] = {}
+
+    def end_headers(self) -> None:
+        """Add the extra headers, then end as usual."""
+        for name, value in self.headers_to_send.items():
+            self.send_header(name, value)
+        super().end_headers()
+
+
 @contextmanager
-def serve_directory(root: Path) -> Iterator[str]:
-    """Serve ``root`` on 127.0.0.1 (free port, background thread); yield the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
+def serve_directory(root: Path, headers: dict[str, str] | None = None) -> Iterator[str]:
+    """Serve ``root`` on 127.0.0.1 (free port, background thread), with ``headers`` on every answer; yield the URL."""
+    handler_class = type("Handler", (_HeaderHandler,), {"headers_to_send": dict(headers or {})})
+    handler = functools.partial(handler_class, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(

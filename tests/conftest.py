@@ -73,6 +73,24 @@ def built_sample(sample_project: Path) -> Path:
     return sample_project / "_site"
 
 
+#: The moment the real site's shared build assumes: the Impact Distribution Lab's open call is open, so
+#: status badges show.
+REAL_NOW = "2025-08-01"
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's real content built once into a scratch folder at ``REAL_NOW``; returns its output folder."""
+    root = tmp_path_factory.mktemp("real")
+    for name in ("content", "templates", "static", "locales"):
+        if (PROJECT / name).exists():
+            shutil.copytree(PROJECT / name, root / name)
+    shutil.copy(PROJECT / "site_config.yaml", root / "site_config.yaml")
+    result = run_build(root, "--now", REAL_NOW)
+    assert result.returncode == 0, result.stderr
+    return root / "_site"
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that uses the browser, so that ``-m browser`` or ``-m "not browser"`` selects them."""
     for item in items:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,28 +19,12 @@ PAGE_TYPES = ("", "labs/", "labs/impact-lab/", "labs/impact-distribution-lab/202
               "calendar/", "404.html")
 WIDTHS = (360, 768, 1280)
 ARTIFACTS = PROJECT / "tests" / "artifacts"
-#: A moment at which the Impact Distribution Lab's open call is open, so status badges show.
-BUILD_NOW = "2025-08-01"
 BUILD_MOMENT = dt.datetime(2025, 8, 1, 12, tzinfo=dt.timezone(dt.timedelta(hours=5)))
 
 
 def words(text: str) -> str:
     """Visible text with no-break spaces (which keep dates whole) read as spaces."""
     return text.replace("\u00a0", " ")
-
-
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's real content, built into a scratch folder."""
-    root = tmp_path_factory.mktemp("real")
-    for name in ("content", "templates", "static", "locales"):
-        if (PROJECT / name).exists():
-            shutil.copytree(PROJECT / name, root / name)
-    shutil.copy(PROJECT / "site_config.yaml", root / "site_config.yaml")
-    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "--root", str(root), "--now", BUILD_NOW],
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    return root / "_site"
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ HIDDEN = {
                    ("later-faq", "Laterfaq Title", "laterquestion")),
 }
 #: Files that list what is published, which a --drafts preview must keep free of hidden items too.
-LISTINGS = ("sitemap.xml", "robots.txt", "status.json", ".ics", "atom.xml")
+LISTINGS = ("sitemap.xml", "robots.txt", "status.json", ".ics", "atom.xml", ".pf_fragment", ".pf_index", ".pf_meta")
 
 
 @pytest.fixture
@@ -59,9 +60,15 @@ def hidden_site(sample_site: Path) -> Path:
 
 
 def outputs(site: Path) -> dict[str, str]:
-    """Every output file (HTML, XML, ICS, JSON, JS, TXT…) as text."""
-    return {p.relative_to(site).as_posix(): p.read_bytes().decode("utf-8", "replace")
+    """Every output file (HTML, XML, ICS, JSON, JS, TXT, the search index unpacked…) as text."""
+    return {p.relative_to(site).as_posix(): unpacked(p).decode("utf-8", "replace")
             for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def unpacked(path: Path) -> bytes:
+    """A file's bytes; the search index's own files (gzip) unpacked, so that their words can be read."""
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix.startswith(".pf_") else data
 
 
 def leaks(files: dict[str, str]) -> list[str]:
@@ -74,7 +81,8 @@ def test_a_normal_build_shows_no_hidden_item_anywhere(hidden_site: Path, build) 
     result = build(hidden_site, "--now", NOW)
     assert result.returncode == 0, result.stderr
     files = outputs(hidden_site / "_site")
-    assert {name.rsplit(".", 1)[-1] for name in files} >= {"html", "xml", "ics", "json", "js", "txt"}
+    assert {name.rsplit(".", 1)[-1] for name in files} >= {"html", "xml", "ics", "json", "js", "txt", "pf_fragment"}
+    assert "Impact is change." in "".join(text for name, text in files.items() if name.endswith(".pf_fragment"))
     assert leaks(files) == []
 
 

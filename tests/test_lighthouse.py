@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import TOOLS_DIR, chromium_path
-from tests.test_browser import LANGS, PAGE_TYPES, base_url, real_site  # noqa: F401 - the shared built site
+from tests.test_browser import LANGS, PAGE_TYPES, base_url  # noqa: F401 - the shared built site (real_site: conftest)
 
 RUNNER = TOOLS_DIR / "lighthouse-pages.mjs"
 LIGHTHOUSE = TOOLS_DIR / "node_modules" / "lighthouse"

@@ -22,17 +22,18 @@ from ..load.workers import fork_map
 from ..model.items import Content
 from ..model.problems import BuildFailed, Problem, Problems
 from ..model.publish import select_published
-from ..outputs import atom, ics, sitemap, status
+from ..outputs import atom, ics, search, sitemap, status
 from ..outputs.cards import card
 from ..outputs.html import TEMPLATES_DIR, check_templates, language_links, render_template
 from ..outputs.kind import Given, Made, OutputKind
 from ..present.head import STATUS_SCRIPT, head_context
 from ..present.pages import OutputPage, site_pages
+from ..present.search import SEARCH_SCRIPT
 from ..present.views import Language, Views, make_language, own_name
 
 #: Every kind of output made from the whole site, in the order they are made, after the pages are rendered.
 #: A new kind (a search index, say) is one module in ``labsite/outputs/`` with an ``OUTPUT`` and one entry here.
-OUTPUTS: tuple[OutputKind, ...] = (ics.OUTPUT, sitemap.OUTPUT, atom.OUTPUT, status.OUTPUT)
+OUTPUTS: tuple[OutputKind, ...] = (ics.OUTPUT, sitemap.OUTPUT, atom.OUTPUT, status.OUTPUT, search.OUTPUT)
 
 #: One output kind's result in a build, with what it was made from (see :meth:`OutputKind.reads`).
 Output = tuple[object, Made]
@@ -156,7 +157,8 @@ def asset_urls(site: LoadedSite) -> dict[str, str]:
     """The published addresses of the static files that templates link to."""
     urls = site.assets.urls
     return {"css_url": urls.get("style.css", ""), "icon_url": urls.get("favicon.svg", ""),
-            "wordmark_url": urls.get("wordmark.svg", ""), "faq_script": urls.get("faq.js", "")}
+            "wordmark_url": urls.get("wordmark.svg", ""), "faq_script": urls.get("faq.js", ""),
+            "search_script": urls.get(SEARCH_SCRIPT, "")}
 
 
 #: Where a page's own picture is in its values, by template: (value, key of the picture).

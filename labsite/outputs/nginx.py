@@ -19,8 +19,9 @@ BINARY_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"
                 ".pdf": "application/pdf"}
 ATOM_TYPE = "application/atom+xml"
 #: Only the site's own files: no inline script or style, nothing from another host, no framing.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
-       "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+#: ``'wasm-unsafe-eval'`` lets the search page compile pagefind's WebAssembly (it allows no JavaScript eval).
+CSP = ("default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 IMMUTABLE = "public, max-age=31536000, immutable"
 #: Stored, but asked again (with ETag / If-Modified-Since) before each use: pages, feeds, status.json.
 REVALIDATE = "no-cache"

@@ -10,6 +10,7 @@ from typing import Any
 from ..load.markup import to_html
 from ..model.events import edition_events, feed_route, webcal
 from ..model.items import Content, Edition, Faq, Meta
+from .search import search_page
 from .views import Views, date_attr
 
 PLACES_FILE = "content/places.yaml"
@@ -111,6 +112,8 @@ def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
         yield OutputPage(f"{page.id}/", lang, "page.html", {"text": views.text(page.meta)}, _files(page.meta),
                          page.meta.draft)
     yield OutputPage("calendar/", lang, "calendar.html", calendar, every)
+    yield OutputPage("search/", lang, "search.html", search_page(views, [views.text(lab.meta).title for lab in labs]),
+                     _files(*(lab.meta for lab in labs)))
     yield OutputPage("404.html", lang, "404.html", {"noindex": True}, frozenset())
 
 
@@ -148,7 +151,7 @@ def _faq(views: Views, faq: Faq) -> dict[str, Any]:
         sections.append({"id": section.id, "title": section_titles[title_lang][section.id], "lang": title_lang,
                          "fallback": title_lang != views.lang.code, "questions": questions})
     edition = views.content.editions.get(faq.edition)
-    return {"id": faq.id, "text": views.text(faq.meta), "sections": sections,
+    return {"id": faq.id, "text": views.text(faq.meta), "sections": sections, "draft": faq.meta.draft,
             "edition": views.edition_card(edition) if edition else None}
 
 

@@ -1,0 +1,142 @@
+"""The search index as an output kind, on the sample site: what is indexed, how, and what a page carries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from labsite.build.pipeline import Options
+from labsite.build.run import build_site
+from labsite.model.problems import BuildFailed
+from labsite.model.timezones import zone
+from labsite.outputs import search
+
+LANGS = ("kk", "ru", "en")
+NOW = dt.datetime(2025, 8, 1, 12, tzinfo=zone("Asia/Almaty"))
+
+
+def records(site: Path) -> list[dict[str, object]]:
+    """Every record of the index (pagefind's fragments: gzip, a signature, then JSON)."""
+    found = []
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        found.append(json.loads(data[data.index(b"{"):]))
+    return found
+
+
+def by_url(site: Path) -> dict[str, dict[str, object]]:
+    """The records by the address a result opens (a question's own, else the page's)."""
+    return {str(r["meta"].get("url") or r["url"]): r for r in records(site)}  # type: ignore[union-attr]
+
+
+def test_the_build_writes_one_index_per_language_and_none_of_pagefinds_own_interfaces(built_sample: Path) -> None:
+    index = built_sample / "pagefind"
+    entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert sorted(entry["languages"]) == sorted(LANGS)
+    assert (index / "pagefind.js").is_file() and (index / "pagefind-worker.js").is_file()
+    assert not [p.name for p in index.iterdir() if p.name.startswith(search.UNUSED)]
+
+
+def test_item_pages_and_questions_are_indexed_but_lists_home_search_and_404_are_not(built_sample: Path) -> None:
+    urls = set(by_url(built_sample))
+    for lang in LANGS:
+        assert {f"/{lang}/labs/impact-lab/", f"/{lang}/labs/impact-lab/2025/", f"/{lang}/people/jane-doe/",
+                f"/{lang}/news/open-call/", f"/{lang}/about/"} <= urls
+        assert {f"/{lang}/faq/#what-is-impact", f"/{lang}/faq/#who-can-apply"} <= urls
+        assert not {f"/{lang}/", f"/{lang}/labs/", f"/{lang}/people/", f"/{lang}/faq/", f"/{lang}/search/",
+                    f"/{lang}/404.html", f"/{lang}/news/"} & urls
+    assert not [url for url in urls if not url.startswith(("/kk/", "/ru/", "/en/"))]
+
+
+def test_each_record_has_its_title_kind_and_lab(built_sample: Path) -> None:
+    records_ = by_url(built_sample)
+    question = records_["/en/faq/#what-is-impact"]
+    assert question["meta"]["title"] == "What is impact?" and question["meta"]["kind"] == "question"
+    assert "Impact is change." in str(question["content"])
+    edition = records_["/en/labs/impact-lab/2025/"]["meta"]
+    assert edition["kind"] == "edition" and edition["lab"] == "Impact Lab" and edition["date"] == "2025"
+    assert records_["/en/labs/impact-lab/"]["meta"]["kind"] == "lab"
+    assert records_["/en/people/jane-doe/"]["meta"]["kind"] == "person"
+    assert records_["/en/news/open-call/"]["meta"]["kind"] == "news"
+    assert records_["/en/about/"]["meta"]["kind"] == "page"
+
+
+def test_only_the_main_content_is_indexed(built_sample: Path) -> None:
+    page = (built_sample / "kk/people/jane-doe/index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-ignore" in page and "notice" in page  # the person is shown in a fallback language
+    content = str(by_url(built_sample)["/kk/people/jane-doe/"]["content"])
+    for left_out in ("Menu", "Мәзір", "Skip to content", "Alternativa Film Labs are free", "Сайттан іздеу"):
+        assert left_out not in content
+    notice = re.search(r'<p class="notice"[^>]*>([^<]+)', page)
+    assert notice and notice[1].split()[0] not in content.split()
+
+
+def test_kazakh_records_also_hold_their_words_as_typed_without_kazakh_letters() -> None:
+    assert search.normalise("Қазақстан Өзбекстан Іріктеу ҮҢҒӘҺ") == "казакстан озбекстан ириктеу унгах"
+    page = '<html lang="kk"><body><main data-pagefind-body><p>Зертханаға қош келдіңіз</p></main></body></html>'
+    indexed = search.with_typed_forms(page)
+    assert indexed.index("Зертханаға") < indexed.index(search.TYPED_MARK) < indexed.index("зертханага")
+    assert "кош келдиниз" in indexed and indexed.count("<main") == 1
+    assert search.with_typed_forms("<main><p>Impact Lab</p></main>") == "<main><p>Impact Lab</p></main>"
+
+
+def test_the_index_is_the_same_in_every_build_and_kept_while_its_pages_are(sample_project: Path) -> None:
+    first = build_site(sample_project, Options(NOW), write=False)
+    second = build_site(sample_project, Options(NOW), write=False)
+    index = {k: v for k, v in first.files.items() if k.startswith("pagefind/")}
+    assert index and index == {k: v for k, v in second.files.items() if k.startswith("pagefind/")}
+
+
+def test_an_indexer_failure_stops_the_build_with_its_message(sample_project: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(sample_project / "no-such-pagefind"))
+    with pytest.raises(BuildFailed) as failed:
+        build_site(sample_project, Options(NOW), write=False)
+    [problem] = [p for p in failed.value.problems if p.path == "pagefind"]
+    assert problem.is_error and "the search index could not be made" in problem.message
+    assert "No such file or directory (exit status 1)" in problem.message  # the indexer's own words
+
+
+def test_an_indexer_that_dies_is_a_build_error_not_a_hang(sample_project: Path, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    dying = tmp_path / "pagefind"
+    dying.write_text("#!/bin/sh\necho 'Indexing…'\nkill -9 $$\n", encoding="utf-8")
+    dying.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(dying))
+    with pytest.raises(BuildFailed) as failed:
+        build_site(sample_project, Options(NOW), write=False)
+    [problem] = [p for p in failed.value.problems if p.path == "pagefind"]
+    assert problem.message == "the search index could not be made: Indexing… (stopped by signal 9)"
+
+
+def test_every_page_has_a_labelled_search_form_in_its_header_but_loads_no_search_code(built_sample: Path) -> None:
+    for lang in LANGS:
+        for page in sorted((built_sample / lang).rglob("index.html")):
+            html = page.read_text(encoding="utf-8")
+            if page.parent.name == "search":
+                continue
+            header = html[html.index("<header"):html.index("</header>")]
+            assert f'<form class="site-search" role="search" action="/{lang}/search/" method="get">' in header
+            assert '<label class="visually-hidden" for="site-search-query">' in header
+            assert 'id="site-search-query" type="search" name="q"' in header
+            assert "search." not in " ".join(re.findall(r'<script[^>]*src="([^"]+)"', html)), page
+            assert "pagefind.js" not in html
+
+
+def test_the_search_page_says_search_needs_javascript_and_links_to_labs_faq_and_people(built_sample: Path) -> None:
+    html = (built_sample / "ru/search/index.html").read_text(encoding="utf-8")
+    noscript = html[html.index("<noscript>"):html.index("</noscript>")]
+    assert 'class="notice' not in html  # "notice" is for untranslated text, which this page never has
+    assert "Для поиска нужен JavaScript" in noscript
+    for route in ("labs/", "faq/", "people/"):
+        assert f'href="/ru/{route}"' in noscript
+    texts = json.loads(re.search(r'<script type="application/json" id="search-texts">(.*?)</script>', html, re.S)[1])
+    assert texts["counts"] == {"one": "{count} результат", "few": "{count} результата",
+                               "many": "{count} результатов"}  # a count of each plural category of Russian
+    assert texts["kinds"]["question"] == "Вопрос" and texts["lang"] == "ru"
+    assert '<option value="edition">Поток</option>' in html

@@ -1,0 +1,220 @@
+"""Search on the real site in Chromium, under the site's Content-Security-Policy: queries in three languages,
+the header's form, filters, keyboard, accessibility, weight, and a page without JavaScript."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from labsite.outputs.nginx import CSP
+from tests.browser import run_axe, serve_directory
+from tests.conftest import PROJECT
+
+ARTIFACTS = PROJECT / "tests" / "artifacts"
+#: Queries drawn from the real content, and a page or FAQ question each must find among the first three results:
+#: names in each script, places, FAQ terms, Kazakh in inflected forms and typed without Kazakh letters.
+QUERIES = {
+    "kk": [("Турков", "/kk/people/danielle-turkov/"),              # a name in Cyrillic
+           ("Shepherd", "/kk/people/amy-shepherd/"),               # a name in Latin letters on a Kazakh page
+           ("Бұқара", "/kk/labs/development-lab/2024/"),           # a place
+           ("Бішкекте", "/kk/labs/teen-lab/2023/"),                # a place, inflected ("in Bishkek")
+           ("зертханаға", "/kk/faq/#how-many-participants"),       # inflected: "to the lab"
+           ("зертхана", "/kk/faq/#where-does-the-lab-take-place"),  # the stem finds the inflected forms
+           ("субтитр", "/kk/faq/#what-language-should-the-film-be-in"),
+           ("монтаж", "/kk/faq/#what-a-producer-needs-to-apply"),  # the rough cut (20–60 minutes)
+           ("ириктеу", "/kk/labs/impact-lab/2024/"),               # іріктеу without Kazakh letters
+           ("казакстан", "/kk/labs/development-lab/2024/"),        # Қазақстан without Kazakh letters
+           ("Гудкова", "/kk/people/anna-gudkova/")],
+    "ru": [("Турков", "/ru/people/danielle-turkov/"),
+           ("Turkov", "/ru/people/danielle-turkov/"),              # the Latin spelling finds the Cyrillic page
+           ("Гудкова", "/ru/people/anna-gudkova/"),
+           ("Бишкек", "/ru/labs/impact-lab/2024/"),
+           ("Бухара", "/ru/labs/development-lab/2024/"),
+           ("Ташкент", "/ru/labs/teen-lab/2024/"),
+           ("субтитры", "/ru/faq/#what-language-should-the-film-be-in"),
+           ("черновой", "/ru/faq/#what-a-producer-needs-to-apply"),  # черновой монтаж: the rough cut
+           ("импакт-продюсер", "/ru/faq/#what-is-an-impact-producer"),
+           ("активисты", "/ru/faq/#for-activists")],
+    "en": [("Turkov", "/en/people/danielle-turkov/"),
+           ("Турков", "/en/people/danielle-turkov/"),              # the Cyrillic spelling finds the English page
+           ("Gudkova", "/en/people/anna-gudkova/"),
+           ("Bishkek", "/en/labs/impact-lab/2024/"),
+           ("Bukhara", "/en/labs/development-lab/2024/"),
+           ("Tashkent", "/en/labs/teen-lab/2024/"),
+           ("subtitles", "/en/faq/#what-language-should-the-film-be-in"),
+           ("rough cut", "/en/faq/#what-a-producer-needs-to-apply"),
+           ("impact producer", "/en/faq/#what-is-an-impact-producer"),
+           ("deadline", "/en/faq/#application-deadline")],
+}
+CASES = [(lang, query, expected) for lang, queries in QUERIES.items() for query, expected in queries]
+DONE = "#search-results[aria-busy=false]"
+
+
+@pytest.fixture(scope="session")
+def site_url(real_site: Path) -> Iterator[str]:
+    """The real site served with the Content-Security-Policy it has in production."""
+    with serve_directory(real_site, {"Content-Security-Policy": CSP}) as url:
+        yield url.rstrip("/")
+
+
+@pytest.fixture
+def watched(page: Page) -> Iterator[Page]:
+    """A page whose script errors and refused requests (the policy's included) fail the test."""
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    yield page
+    assert problems == []
+
+
+def results(page: Page) -> list[str]:
+    """The addresses of the results shown, once the search is done."""
+    page.wait_for_selector(DONE, state="attached", timeout=20000)
+    return [link.get_attribute("href") or "" for link in page.locator(".search-result h2 a").all()]
+
+
+@pytest.mark.parametrize(("lang", "query", "expected"), CASES, ids=[f"{c[0]}-{c[1]}" for c in CASES])
+def test_a_typed_query_finds_its_page_among_the_first_three(watched: Page, site_url: str, lang: str, query: str,
+                                                            expected: str) -> None:
+    watched.goto(f"{site_url}/{lang}/search/")
+    field = watched.locator("#search-query")
+    field.press_sequentially(query)
+    field.press("Enter")
+    found = results(watched)
+    assert expected in found[:3], found
+    assert f"?q={quote(query)}" in watched.url.replace("+", "%20")  # the address can be shared
+    assert watched.locator(".search-result mark").count() > 0  # the match is highlighted
+    status = watched.locator("#search-status").inner_text()
+    assert status and status[0].isdigit()
+
+
+@pytest.mark.parametrize("lang", QUERIES)
+def test_the_header_form_leads_to_the_search_page_and_its_results(watched: Page, site_url: str, lang: str) -> None:
+    query, expected = QUERIES[lang][0]
+    watched.set_viewport_size({"width": 1280, "height": 900})
+    watched.goto(f"{site_url}/{lang}/labs/")
+    assert not [r for r in watched.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+                if "/pagefind/" in r or "search." in r]  # no search code on an ordinary page
+    field = watched.get_by_role("search").get_by_role("searchbox")
+    field.fill(query)
+    field.press("Enter")
+    watched.wait_for_url(f"**/{lang}/search/?q=*")
+    assert watched.locator("#search-query").input_value() == query  # prefilled and run on arrival
+    assert expected in results(watched)[:3]
+
+
+def test_on_a_phone_the_header_form_is_in_the_menu(watched: Page, site_url: str) -> None:
+    watched.set_viewport_size({"width": 360, "height": 740})
+    watched.goto(f"{site_url}/ru/")
+    watched.locator(".menu > summary").click()
+    field = watched.get_by_label("Поиск по сайту")
+    field.fill("субтитры")
+    field.press("Enter")
+    watched.wait_for_url("**/ru/search/?q=*")
+    assert "/ru/faq/#what-language-should-the-film-be-in" in results(watched)[:3]
+
+
+def test_results_show_their_kind_and_lab_and_the_filters_narrow_them(watched: Page, site_url: str) -> None:
+    watched.goto(f"{site_url}/en/search/?q=impact")
+    every = results(watched)
+    kinds = watched.locator(".search-kind").all_inner_texts()
+    assert len(every) > 5 and {k.split(" · ")[0].lower() for k in kinds} >= {"question", "edition", "lab"}
+    watched.locator("#search-kind").select_option("question")
+    questions = results(watched)
+    assert questions and all("/en/faq/#" in url for url in questions)
+    assert "kind=question" in watched.url
+    watched.locator("#search-kind").select_option("")
+    watched.locator("#search-lab").select_option("Teen Lab")
+    teen = results(watched)
+    assert teen and all("teen-lab" in url for url in teen)
+
+
+def test_kinds_counts_and_messages_come_from_the_catalogue(watched: Page, site_url: str) -> None:
+    watched.goto(f"{site_url}/ru/search/?q=Ташкент")
+    results(watched)
+    assert watched.locator("#search-status").inner_text() == "3 результата"
+    assert watched.locator(".search-kind").first.inner_text().lower().startswith("поток")
+    watched.goto(f"{site_url}/kk/search/?q=Гудкова")
+    results(watched)
+    assert watched.locator("#search-status").inner_text() == "4 нәтиже"
+    watched.goto(f"{site_url}/ru/search/?q=zzzzqx")
+    assert results(watched) == []
+    assert watched.locator("#search-status").inner_text().startswith("Ничего не найдено")
+
+
+def test_search_works_from_the_keyboard_and_opens_the_question(watched: Page, site_url: str) -> None:
+    watched.goto(f"{site_url}/en/search/")
+    watched.keyboard.press("Tab")  # the skip link
+    for _ in range(30):
+        if watched.evaluate("document.activeElement.id") == "search-query":
+            break
+        watched.keyboard.press("Tab")
+    assert watched.evaluate("document.activeElement.id") == "search-query"
+    watched.keyboard.type("subtitles")
+    watched.keyboard.press("Enter")
+    assert results(watched)[0] == "/en/faq/#what-language-should-the-film-be-in"
+    for _ in range(6):  # past the button and the two filters to the first result
+        watched.keyboard.press("Tab")
+        if watched.evaluate("document.activeElement.closest('.search-result') !== null"):
+            break
+    assert watched.evaluate("document.activeElement.getAttribute('href')") == \
+        "/en/faq/#what-language-should-the-film-be-in"
+    watched.keyboard.press("Enter")
+    watched.wait_for_url("**/en/faq/#what-language-should-the-film-be-in")
+    assert watched.locator("#what-language-should-the-film-be-in").get_attribute("open") is not None
+
+
+@pytest.mark.parametrize("lang", QUERIES)
+@pytest.mark.parametrize("width", (360, 1280))
+def test_the_search_page_with_results_has_no_accessibility_violations(browser: Browser, site_url: str, lang: str,
+                                                                      width: int) -> None:
+    # axe is injected as an inline script, which the site's policy refuses: this context ignores the policy.
+    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/{lang}/search/?q={quote(QUERIES[lang][0][0])}")
+        assert results(page)
+        assert run_axe(page) == []
+    finally:
+        context.close()
+
+
+def test_the_search_page_weighs_under_100_kb_before_the_first_query(watched: Page, site_url: str) -> None:
+    watched.goto(f"{site_url}/en/search/")
+    watched.wait_for_load_state("networkidle")
+    sizes = watched.evaluate("""() => [performance.getEntriesByType('navigation')[0],
+        ...performance.getEntriesByType('resource')].map(e => [e.name, e.transferSize || e.encodedBodySize])""")
+    assert not [name for name, _ in sizes if "/pagefind/" in name]  # pagefind loads with the first query
+    assert sum(size for _, size in sizes) < 100 * 1024, sizes
+
+
+def test_without_javascript_the_search_page_says_so_and_links_to_labs_faq_and_people(browser: Browser,
+                                                                                      site_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{site_url}/kk/search/?q=Турков")
+        notice = page.locator("p.search-nojs").first
+        assert "JavaScript" in notice.inner_text()
+        for route in ("labs/", "faq/", "people/"):
+            assert page.locator(f'a[href="/kk/{route}"]').count() >= 1
+        assert page.locator(".search-result").count() == 0
+    finally:
+        context.close()
+
+
+def test_a_screenshot_of_results_is_kept(browser: Browser, site_url: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    for lang, width in (("kk", 1280), ("ru", 360)):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(f"{site_url}/{lang}/search/?q={quote(QUERIES[lang][4][0])}")
+            assert results(page)
+            page.screenshot(path=str(ARTIFACTS / f"search-{lang}-{width}.png"), full_page=True)
+        finally:
+            context.close()
