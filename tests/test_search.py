@@ -140,3 +140,31 @@ def test_the_search_page_says_search_needs_javascript_and_links_to_labs_faq_and_
                                "many": "{count} результатов"}  # a count of each plural category of Russian
     assert texts["kinds"]["question"] == "Вопрос" and texts["lang"] == "ru"
     assert '<option value="edition">Поток</option>' in html
+
+
+def test_an_index_kept_in_the_build_cache_is_used_again_and_equals_a_new_one(
+        sample_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = build_site(sample_site, Options(NOW, cache=True), write=False).files
+    index = {path: data for path, data in first.items() if path.startswith(f"{search.INDEX_DIR}/")}
+    assert index
+
+    def no_indexer(documents: object) -> dict[str, bytes]:
+        raise AssertionError("the indexer ran although the cache holds this index")
+
+    monkeypatch.setattr(search, "run_indexer", no_indexer)
+    again = build_site(sample_site, Options(NOW, cache=True), write=False).files
+    assert again == first
+    # Another text is another index: the cache has none for it, so the indexer runs.
+    page = sample_site / "content/pages/about.en.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nA new word: kinoteka.\n", encoding="utf-8")
+    with pytest.raises(BuildFailed) as failed:
+        build_site(sample_site, Options(NOW, cache=True), write=False)
+    assert [p.message for p in failed.value.problems if p.path == search.INDEX_DIR] == [
+        "the search index could not be made: the indexer ran although the cache holds this index"]
+
+
+def test_pack_and_unpack_give_back_the_files_and_refuse_other_values() -> None:
+    files = {f"{search.INDEX_DIR}/pagefind.js": b"js", f"{search.INDEX_DIR}/index/en_1.pf_index": bytes(range(256))}
+    assert search.unpack(search.pack(files)) == files
+    assert search.unpack(search.pack(files)[:-3]) is None
+    assert search.unpack(search.pack({"../outside.txt": b"x"})) is None

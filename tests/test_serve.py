@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from playwright.sync_api import Page
 
 from labsite.build.incremental import Build, rebuild, scan
 from labsite.build.run import Options, build_site
-from labsite.commands.serve import find
+from labsite.commands.serve import Preview, find
 from labsite.model.problems import BuildFailed
 from tests.conftest import PROJECT, copy_site, run_build
 
@@ -371,3 +372,29 @@ def test_a_taken_port_is_reported_without_building(sample_site: Path) -> None:
     assert result.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr and "Serving" not in result.stdout
     assert not (sample_site / "_site").exists()
+
+
+def test_the_preview_shows_an_edit_at_once_and_its_search_index_a_moment_later(sample_site: Path) -> None:
+    preview = Preview(sample_site, lambda: Options(OPTIONS.now))
+    try:
+        assert preview.refresh()
+        assert preview.build is not None and not preview.build.unfinished  # the first build is whole
+        index = {path for path in preview.build.files if path.startswith("pagefind/")}
+        preview.writer.submit(lambda: None).result()
+        held = threading.Event()
+        preview.writer.submit(held.wait, 30)  # the writer is busy until the page has been looked at
+        page = sample_site / "content/pages/about.en.md"
+        time.sleep(0.01)
+        page.write_text(page.read_text(encoding="utf-8") + "\nA new word: kinoteka.\n", encoding="utf-8")
+        assert preview.refresh()
+        shown = preview.respond("/en/about/").body
+        assert b"kinoteka" in shown  # the page itself at once
+        assert preview.build.unfinished == {"search"}
+        held.set()
+        preview.writer.submit(lambda: None).result()  # the writer has made the index and written the folder
+    finally:
+        preview.writer.shutdown(wait=True)
+    assert not preview.build.unfinished
+    expected = build_site(sample_site, Options(OPTIONS.now), write=False).files
+    assert preview.build.files == expected
+    assert {path for path in expected if path.startswith("pagefind/")} != index  # the English index was made again

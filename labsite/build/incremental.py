@@ -57,6 +57,8 @@ class Build:
     outputs: dict[str, Output] = dataclasses.field(default_factory=dict)
     #: What went wrong with the build cache (it was then not used); never a reason to stop.
     cache_warnings: tuple[str, ...] = ()
+    #: Output kinds kept from the previous build unchecked (``Options.deferred``): :func:`complete` makes them.
+    unfinished: frozenset[str] = frozenset()
 
     @property
     def calendars(self) -> Calendars | None:
@@ -203,9 +205,30 @@ def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[s
         kept = {name.decode() for data in files.values() for name in _CARD.findall(data)}
         files.update({path: previous.files[path] for path in kept if path in previous.files})
     files.update(fresh)
-    outputs = site_outputs(site, pages, files, options, previous.outputs if previous is not None else {})
+    before = previous.outputs if previous is not None else {}
+    outputs = site_outputs(site, pages, files, options, before, cache)
     for _, made in outputs.values():
         files.update(made.files)
     return Build(site, {page.output_path: page for page in pages}, contexts, files, stamps, options.now,
                  frozenset(page.output_path for page in stale),
-                 time.perf_counter() - started, outputs, tuple(cache.warnings))
+                 time.perf_counter() - started, outputs, tuple(cache.warnings),
+                 frozenset(options.deferred & before.keys()))
+
+
+def complete(build: Build, options: Options) -> Build:
+    """``build`` with the output kinds it kept unchecked made for its own site; raise ``BuildFailed`` on errors."""
+    if not build.unfinished:
+        return build
+    produced = {path for _, made in build.outputs.values() for path in made.files}
+    stale = {path for name in build.unfinished for path in build.outputs[name][1].files}
+    rendered = {path: data for path, data in build.files.items() if path not in produced}
+    cache = open_cache(build.site.config.root, options.cache)
+    try:
+        made = site_outputs(build.site, list(build.pages.values()), rendered,
+                            dataclasses.replace(options, deferred=frozenset()), build.outputs, cache, build.unfinished)
+    finally:
+        cache.close()
+    files = {path: data for path, data in build.files.items() if path not in stale}
+    for _, output in made.values():
+        files.update(output.files)
+    return dataclasses.replace(build, files=files, outputs={**build.outputs, **made}, unfinished=frozenset())

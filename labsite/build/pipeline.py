@@ -54,6 +54,9 @@ class Options:
     jobs: int = 1
     #: Whether to keep and reuse work in the project's ``.cache/`` folder (output is the same either way).
     cache: bool = False
+    #: Output kinds that a rebuild keeps from the previous build unchecked, to be made right after it
+    #: (``build.incremental.complete``): the preview's search index, which takes seconds on a large site.
+    deferred: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -255,13 +258,21 @@ def root_pages(site: LoadedSite, files: dict[str, bytes]) -> dict[str, tuple[str
 
 
 def site_outputs(site: LoadedSite, pages: Sequence[OutputPage], rendered: Mapping[str, bytes], options: Options,
-                 previous: Mapping[str, Output]) -> dict[str, Output]:
-    """Every output kind's files, by kind: made anew, or the ``previous`` build's where what they read is the same."""
-    given = Given(site.content, site.config, site.languages, pages, options.now, options.drafts, rendered)
+                 previous: Mapping[str, Output], cache: BuildCache | None = None,
+                 only: frozenset[str] | None = None) -> dict[str, Output]:
+    """Every output kind's files (or the kinds named in ``only``), by kind: made anew, or the ``previous`` build's
+    where what they read is the same, or unchecked where ``options.deferred`` says so."""
+    given = Given(site.content, site.config, site.languages, pages, options.now, options.drafts, rendered, cache)
     outputs: dict[str, Output] = {}
     problems: list[Problem] = []
     for kind in OUTPUTS:
-        reads, old = kind.reads(given), previous.get(kind.name)
+        old = previous.get(kind.name)
+        if only is not None and kind.name not in only:
+            continue
+        if old is not None and kind.name in options.deferred:
+            outputs[kind.name] = old
+            continue
+        reads = kind.reads(given)
         if reads is not None and old is not None and old[0] == reads:
             outputs[kind.name] = old
         else:

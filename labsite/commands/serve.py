@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 import socket
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -14,12 +16,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
-from ..build.incremental import Build, Stamp, changed_files, rebuild, scan
+from ..build.incremental import Build, Stamp, changed_files, complete, rebuild, scan
 from ..build.pipeline import Options
 from ..model.problems import BuildFailed, Problem
 from ..outputs.mediatypes import CONTENT_TYPES, content_type
 from ..outputs.writer import write_site
 
+#: Output kinds the preview makes after answering an edit, so that the edited page shows at once.
+DEFERRED = frozenset({"search"})
 #: The query that asks for the last good version of a page while the build is broken.
 LAST_GOOD = "last-good"
 #: How often the watched files are looked at, in milliseconds.
@@ -101,6 +105,8 @@ class Preview:
         self.problems: list[Problem] = []
         self.seen: dict[str, Stamp] = {}
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preview-writer")
+        #: Held while the current build is replaced (by a rebuild, or by the writer completing it).
+        self.lock = threading.Lock()
 
     def refresh(self) -> bool:
         """Rebuild when a watched file changed since last look; ``True`` when open tabs should reload."""
@@ -109,8 +115,10 @@ class Preview:
             return False
         self.seen = stamps
         edited = changed_files(self.build.stamps, stamps) if self.build else frozenset()
+        options = self.make_options()
         try:
-            build = rebuild(self.root, self.make_options(), self.build, stamps)
+            # After the first build, the search index follows an edit a moment later (see _complete).
+            build = rebuild(self.root, dataclasses.replace(options, deferred=DEFERRED), self.build, stamps)
         except BuildFailed as failed:
             self.problems = ordered(failed.problems)
             summary, text = failure_text(self.problems)
@@ -124,12 +132,29 @@ class Preview:
         if self.build is None or warnings != ordered(p for p in self.build.site.problems if not p.is_error):
             listed = "".join(f"{problem}\n" for problem in warnings)
             self._say(f"{listed}{len(warnings)} warning(s)." if warnings else "No warnings.")
-        self.build, self.problems = build, []
-        if self.write:
+        with self.lock:
+            self.build, self.problems = build, []
+        if build.unfinished:
+            self.writer.submit(self._complete, build, options)
+        elif self.write:
             self.writer.submit(self._write, build)
         what = ", ".join(sorted(edited)[:3]) + (" …" if len(edited) > 3 else "") if edited else "the site"
         self._say(f"{what}: rendered {len(build.rendered)} of {len(build.pages)} pages in {build.seconds * 1000:.0f} ms")
         return True
+
+    def _complete(self, build: Build, options: Options) -> None:
+        """Make what ``build`` left unfinished; serve and write it unless a newer build came meanwhile."""
+        try:
+            done = complete(build, options)
+        except BuildFailed as failed:
+            self._say("\n".join(map(str, ordered(failed.problems))) + "\nThe search index was not updated.")
+            return
+        with self.lock:
+            if self.build is not build:
+                return
+            self.build = done
+        if self.write:
+            self._write(done)
 
     def _write(self, build: Build) -> None:
         """Write a good build to the output folder (the server itself answers from memory)."""

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from ..load.cache import BuildCache
 from ..load.config import SiteConfig
 from ..model.items import Content
 from ..model.problems import Problem
@@ -27,6 +28,8 @@ class Given:
     drafts: bool
     #: Every page, root page, static file and picture rendered, by output path.
     rendered: Mapping[str, bytes]
+    #: The build cache, for a kind whose work is worth keeping across builds (``None``: nothing kept).
+    cache: BuildCache | None = None
 
 
 @dataclass(frozen=True)

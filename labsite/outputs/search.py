@@ -6,8 +6,10 @@ every run, and the output must be the same for the same site. The search page fi
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
+import importlib.metadata
 import json
 import re
 import subprocess
@@ -17,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..load.cache import BuildCache, code_digest
 from ..model.problems import Problems
 from .kind import Given, Made
 
@@ -168,6 +171,47 @@ def run_indexer(documents: Mapping[str, str]) -> dict[str, bytes]:
     return files
 
 
+def _digest(documents: Mapping[str, str]) -> str:
+    """One digest of the documents the indexer reads: the same documents give the same index."""
+    digest = hashlib.sha256()
+    for path, text in documents.items():
+        digest.update(path.encode() + b"\0" + text.encode() + b"\0")
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _cache_kind() -> bytes:
+    """What a kept index depends on besides its documents: the indexer's version and this code."""
+    return code_digest("search", importlib.metadata.version("pagefind"), Path(__file__))
+
+
+def pack(files: Mapping[str, bytes]) -> bytes:
+    """Index files as one value for the build cache: each path and its bytes, with their lengths."""
+    parts = []
+    for path, data in sorted(files.items()):
+        name = path.encode("utf-8")
+        parts += [len(name).to_bytes(4, "big"), name, len(data).to_bytes(8, "big"), data]
+    return b"".join(parts)
+
+
+def unpack(value: bytes) -> dict[str, bytes] | None:
+    """The files of :func:`pack`; ``None`` when the value is not of that shape."""
+    files, at = {}, 0
+    try:
+        while at < len(value):
+            size = int.from_bytes(value[at:at + 4], "big")
+            name = value[at + 4:at + 4 + size].decode("utf-8")
+            at += 4 + size
+            length = int.from_bytes(value[at:at + 8], "big")
+            if at + 8 + length > len(value) or not name.startswith(f"{INDEX_DIR}/"):
+                return None
+            files[name] = value[at + 8:at + 8 + length]
+            at += 8 + length
+    except UnicodeDecodeError:
+        return None
+    return files
+
+
 class SearchOutput:
     """The pagefind index of the published pages and FAQ questions, as an output kind."""
 
@@ -175,22 +219,28 @@ class SearchOutput:
 
     def reads(self, given: Given) -> object:
         """The documents the indexer reads, as one digest (the same documents give the same index)."""
-        digest = hashlib.sha256()
-        for path, text in index_input(given).items():
-            digest.update(path.encode() + b"\0" + text.encode() + b"\0")
-        return digest.hexdigest()
+        return _digest(index_input(given))
 
     def make(self, given: Given) -> Made:
-        """The index files; an error with the indexer's message when it fails."""
+        """The index files, kept in the build cache by their documents; an error with the indexer's message."""
         documents = index_input(given)
         if not documents:
             return Made({})
+        key = BuildCache.key(_cache_kind(), _digest(documents).encode())
+        stored = given.cache.get(key) if given.cache is not None else None
+        files = unpack(stored) if stored is not None else None
+        if files is not None:
+            return Made(files)
         try:
-            return Made(run_indexer(documents))
+            files = run_indexer(documents)
         except Exception as error:  # noqa: BLE001 - whatever the indexer raises is reported, not a crash
             problems = Problems()
             problems.error(INDEX_DIR, 0, f"the search index could not be made: {error}", HINT)
             return Made({}, tuple(problems))
+        if given.cache is not None:
+            given.cache.put(key, pack(files))
+            given.cache.flush()
+        return Made(files)
 
 
 OUTPUT = SearchOutput()
