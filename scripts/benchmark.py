@@ -14,6 +14,7 @@ Prints medians. Work happens in temporary copies; the project is never modified.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import random
 import shutil
@@ -27,8 +28,9 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from labsite.build.incremental import rebuild, scan  # noqa: E402
+from labsite.build.incremental import complete, rebuild, scan  # noqa: E402
 from labsite.build.pipeline import Options  # noqa: E402
+from labsite.commands.serve import DEFERRED  # noqa: E402
 from labsite.load.workers import default_jobs  # noqa: E402
 from labsite.outputs import search  # noqa: E402
 from labsite.outputs.kind import Given  # noqa: E402
@@ -144,9 +146,11 @@ def edit_rebuilds(root: Path, edit: str, runs: int) -> tuple[list[float], int, f
     path = root / edit
     for run in range(runs):
         path.write_text(path.read_text(encoding="utf-8") + f"\nEdited, run {run}.\n", encoding="utf-8")
-        build = rebuild(root, options, build, scan(root))
+        # As the preview does: the edited pages are served when this returns, the search index follows.
+        build = rebuild(root, dataclasses.replace(options, deferred=DEFERRED), build, scan(root))
         times.append(build.seconds)
         rendered = len(build.rendered)
+        build = complete(build, options)  # the preview's writer thread, before the next edit
     return times, rendered, first
 
 
