@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 import build as command_line
-from tests.bad_inputs import CASES, Case
+from labsite.load import markup
+from tests.bad_inputs import CASES, Case, deep_list
 from tests.conftest import PROJECT, copy_site
 from tests.test_build import NOW
 
@@ -155,3 +156,14 @@ def test_ctrl_c_during_the_swap_is_held_until_the_new_site_is_in_place(sample_si
     assert code == 130 and "Interrupted" in stderr and "Traceback" not in stderr
     assert "New text." in (sample_site / "_site/en/about/index.html").read_text(encoding="utf-8")
     assert not [p.name for p in sample_site.iterdir() if p.name.startswith(".") and p.name != ".cache"]
+
+
+def test_a_conversion_cut_short_does_not_spoil_the_next_ones() -> None:
+    """The preview runs for hours: after a text too deep to convert, the next texts still convert right."""
+    text = "Hello <script>alert(1)</script> *world*."
+    expected = markup.to_html(text)
+    assert "<em>world</em>" in expected and "script" not in expected
+    with pytest.raises(RecursionError):
+        markup.convert(deep_list(300))
+    assert markup.to_html(text) == expected
+    assert [part.message for part in markup.dropped(text)] == ["the HTML tag <script> is not shown on the page"]

@@ -48,7 +48,11 @@ def convert(text: str) -> str:
     """Markdown to HTML as written, raw HTML and all: only for checking what :func:`to_html` removes."""
     converter = _converter()
     converter.reset()
-    return converter.convert(text)
+    try:
+        return converter.convert(text)
+    except BaseException:  # a conversion cut short (too deep, Ctrl+C) leaves the converter half-way: never reuse it
+        _converter.cache_clear()
+        raise
 
 
 def to_html(text: str, known: Mapping[str, str] | None = None) -> Markup:
