@@ -103,7 +103,7 @@ def test_feeds_are_kept_within_a_day_and_made_again_the_next(sample_site: Path) 
     assert tomorrow.files == cold.files
 
 
-def test_a_problem_an_output_kind_returns_stops_the_build(sample_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_problem_an_output_kind_returns_stops_the_build(sample_site: Path) -> None:
     (sample_site / "calendar_state.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(pipeline.BuildFailed) as failed:
         rebuild(sample_site, Options(NOW), None, scan(sample_site))
