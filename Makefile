@@ -36,13 +36,16 @@ schemas: $(VENV)/.runtime
 	$(PY) build.py schemas
 
 # The tests must leave the working tree as they found it (no state file, catalogue or lock rewritten).
+# They run on every core (pytest-xdist; one test file per worker at a time, so that a file's shared
+# fixtures are made once), except Lighthouse, which measures speed and so runs last, alone.
 test: $(VENV)/.dev
 	$(PY) scripts/tree_state.py save $(VENV)/tree-before.json
 	bash scripts/install-test-tools.sh
 	$(PY) -m ruff check --quiet .
 	$(PY) -m mypy --no-error-summary
 	$(PY) build.py check --strict
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile -m "not lighthouse"
+	$(PY) -m pytest -q -m lighthouse
 	$(PY) scripts/tree_state.py compare $(VENV)/tree-before.json
 
 # Upgrade every pinned dependency to its newest release within requirements*.in.

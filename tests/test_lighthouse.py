@@ -2,6 +2,8 @@
 
 One Chromium runs the pages one after another (tools/lighthouse-pages.mjs), so that the performance
 score is not measured against the page before it. Lighthouse 12.x: 13 needs a newer Node than this one.
+Marked ``lighthouse``: ``make test`` runs these alone, after the other tests, which share the cores,
+so that nothing else runs on the machine while the performance is measured.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ PAGES = [f"/{lang}/{route}" for lang in LANGS for route in PAGE_TYPES] + ["/"]
 #: The scores every page must reach; performance is measured on a shared 2-core machine.
 MINIMUM = {"performance": 0.95, "accessibility": 1.0, "best-practices": 1.0, "seo": 1.0}
 REPORT = Path(__file__).resolve().parent / "artifacts" / "lighthouse.json"
+
+pytestmark = pytest.mark.lighthouse
 
 
 @pytest.fixture(scope="module")
