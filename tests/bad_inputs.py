@@ -300,9 +300,14 @@ CASES: dict[str, Case] = {
     "permission denied": Case(body("New text."), (
         "error: the site could not be written to <root>/_site: permission denied.",),
         runs=(("build", 1),), patch=fail_writing(errno.EACCES)),
+    # The search indexer writes before the site is written: it is the first to meet the limit.
     "file-size limit": Case(write("static/big.bin", b"\0" * 200_000), (
-        "error: the site could not be written to <root>/_site: a file is larger than this system allows.",),
+        "pagefind: error: the search index could not be made: a file is larger than this system allows "
+        "(stopped by signal 25)",),
         runs=(("build", 1),), subprocess=True, env=(("LIMIT_FSIZE", "100000"),)),
+    "file-size limit met by the site": Case(write("static/big.bin", b"\0" * 2_000_000), (
+        "error: the site could not be written to <root>/_site: a file is larger than this system allows.",),
+        runs=(("build", 1),), subprocess=True, env=(("LIMIT_FSIZE", "1000000"),)),
     "serve on port 99999": Case(lambda root: None, (
         "error: --port 99999 is not a port number: use one from 1 to 65535, such as 8000",),
         runs=(("serve", 1),), args=("--port", "99999")),

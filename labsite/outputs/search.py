@@ -11,13 +11,16 @@ import hashlib
 import html
 import importlib.metadata
 import json
+import os
 import re
+import signal
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+import pagefind_bin
 
 from ..load.cache import BuildCache, code_digest
 from ..model.problems import Problems
@@ -134,23 +137,40 @@ def index_input(given: Given) -> dict[str, str]:
             for path, text in documents.items()}
 
 
+def indexer() -> str:
+    """The path of pagefind's program: ``PAGEFIND_BINARY_PATH`` as pagefind reads it, else the one of ``pagefind-bin``."""
+    chosen = os.environ.get("PAGEFIND_BINARY_PATH")
+    if chosen:
+        return chosen
+    try:
+        return str(pagefind_bin.get_executable())
+    except FileNotFoundError as exc:
+        raise RuntimeError(f"pagefind's program is missing ({exc})") from None
+
+
 def _index(documents: Mapping[str, str], work: Path) -> None:
     """Run pagefind over ``documents`` written under ``work/site``, its files to ``work/index``; raise on failure.
 
-    The indexer runs as ``python -m pagefind`` over one folder. pagefind's asyncio API (``PagefindIndex``) was
-    tried first: it waits 0.1 s for each answer of the indexer (9 s for 87 pages sent one by one), and it waits
-    forever when the indexer dies (a full disk, a file-size limit), so the build could neither report nor stop.
+    The indexer is pagefind's own program (what ``python -m pagefind`` runs, without a Python started for it)
+    over one folder. pagefind's asyncio API (``PagefindIndex``) was tried first: it waits 0.1 s for each answer
+    of the indexer (9 s for 87 pages sent one by one), and it waits forever when the indexer dies (a full disk, a
+    file-size limit), so the build could neither report nor stop.
     """
     site = work / "site"
     for path, text in documents.items():
         target = site / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(work / "index")]
+    program = indexer()
+    command = [program, "--site", str(site), "--output-path", str(work / "index")]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=INDEX_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
         raise RuntimeError(f"pagefind did not finish in {INDEX_TIMEOUT} s") from None
+    except OSError as exc:
+        raise RuntimeError(f"{program} could not be started: {exc.strerror or exc}") from None
+    if done.returncode == -signal.SIGXFSZ:
+        raise RuntimeError(f"a file is larger than this system allows (stopped by signal {signal.SIGXFSZ.value})")
     if done.returncode:
         said = (done.stderr.strip() or done.stdout.strip()).splitlines()
         ending = f"exit status {done.returncode}" if done.returncode > 0 else f"stopped by signal {-done.returncode}"
