@@ -169,9 +169,10 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     verb = "Built" if write else "Checked"
     where = f" → {result_target(args.root)}" if write else ""
     change = f"; next open-call status change {result.next_change}" if result.next_change else ""
-    ics, atom = result.feed_counts()
+    ics, atom = result.feeds
+    kept = " (nothing changed since the last build: its files kept, status.json made for this moment)" if result.kept else ""
     print(f"{verb} {sum(result.counts.values())} pages ({per_lang}), {ics} iCal and {atom} Atom file(s), "
-          f"{warnings} warning(s) in {result.seconds:.2f} s{where}{compression_summary(result)}{change}")
+          f"{warnings} warning(s) in {result.seconds:.2f} s{where}{compression_summary(result)}{change}{kept}")
     return 0
 
 

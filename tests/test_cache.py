@@ -11,6 +11,7 @@ import pytest
 from jinja2 import Environment
 
 from labsite.build.run import Options, build_site
+from labsite.build.unchanged import RECORD_FILE
 from labsite.i18n.bundle import CompiledTemplates, make_environment
 from labsite.load import workers
 from labsite.load.cache import CACHE_DIR, BuildCache
@@ -23,7 +24,9 @@ STORE = Path(CACHE_DIR) / "build.sqlite3"
 
 
 def built(root: Path, **options: object) -> tuple[str, list[str]]:
-    """The digest of the written site and the cache's warnings."""
+    """The digest of the written site and the cache's warnings, from a build that renders (the record that lets a
+    build with nothing changed keep the last site is removed first: tests/test_unchanged.py covers that)."""
+    (root / CACHE_DIR / RECORD_FILE).unlink(missing_ok=True)
     result = build_site(root, Options(NOW, **options))  # type: ignore[arg-type]
     return site_digest(root / "_site"), result.cache_warnings
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..i18n.extraction import unextracted
-from ..load.cache import BuildCache, open_cache
+from ..load.cache import CACHE_DIR, BuildCache, open_cache
 from ..model.problems import Problems
 from ..outputs.calendar_state import STATE_FILE, EventState, line_of, save_state
 from ..outputs.checks import check_output
@@ -19,6 +21,7 @@ from ..outputs.writer import reason, write_site
 from ..present.pages import OutputPage
 from .incremental import rebuild, scan
 from .pipeline import Options, fail_on
+from .unchanged import Kept, keep_last, record_build, sources_digest
 
 __all__ = ["BuildResult", "Options", "StateNotSaved", "WriteFailed", "build_site"]
 
@@ -38,11 +41,16 @@ class BuildResult:
     compressed: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     #: What went wrong with the build cache (the build then went on without it).
     cache_warnings: list[str] = field(default_factory=list)
+    #: How many iCal files (feeds and single events) and Atom news feeds the build produced.
+    feeds: tuple[int, int] = (0, 0)
+    #: Whether nothing had changed, so that the last build's site was kept (``files`` and ``pages`` are then empty).
+    kept: bool = False
 
-    def feed_counts(self) -> tuple[int, int]:
-        """How many iCal files (feeds and single events) and Atom news feeds the build produced."""
-        return (sum(name.endswith(".ics") for name in self.files),
-                sum(name.endswith("/atom.xml") for name in self.files))
+
+def feed_counts(files: Iterable[str]) -> tuple[int, int]:
+    """How many iCal files (feeds and single events) and Atom news feeds are among ``files``."""
+    names = list(files)
+    return sum(name.endswith(".ics") for name in names), sum(name.endswith("/atom.xml") for name in names)
 
 
 def _warn_unrecorded(problems: Problems, changed: list[str]) -> None:
@@ -86,15 +94,26 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     Raise :class:`BuildFailed` on errors, :class:`WriteFailed` when the disk refuses the new site.
     """
     started = time.perf_counter()
+    folder = root / CACHE_DIR if write and options.cache else None
+    sources = None
+    if folder is not None:
+        with contextlib.suppress(OSError):
+            sources = sources_digest(root, options)
+    if folder is not None and sources is not None:
+        kept = keep_last(root, options, sources, folder, folder / MANIFEST_FILE)
+        if kept is not None:
+            return BuildResult({}, [], Problems(kept.warnings), time.perf_counter() - started, Counter(kept.counts),
+                               kept.next_change, kept.compressed, feeds=kept.feeds, kept=True)
     cache = open_cache(root, options.cache)
     try:
-        return _build(root, options, write, cache, started)
+        return _build(root, options, write, cache, started, sources)
     finally:
         cache.close()
 
 
-def _build(root: Path, options: Options, write: bool, cache: BuildCache, started: float) -> BuildResult:
-    """:func:`build_site` with the build cache open."""
+def _build(root: Path, options: Options, write: bool, cache: BuildCache, started: float,
+           sources: bytes | None) -> BuildResult:
+    """:func:`build_site` with the build cache open (``sources``: the digest to record a written build under)."""
     build = rebuild(root, options, None, scan(root), cache)
     site, files, pages, calendars = build.site, build.files, list(build.pages.values()), build.calendars
     assert calendars is not None  # made anew in a build from nothing
@@ -120,5 +139,9 @@ def _build(root: Path, options: Options, write: bool, cache: BuildCache, started
             raise WriteFailed(reason(exc)) from exc
         compressed = compression_totals(sizes)
     counts = Counter(page.lang for page in pages)
+    feeds = feed_counts(files)
+    if write and sources is not None and cache.folder is not None and not cache.warnings:
+        record_build(root, options, sources, cache.folder, site.config.output_path, site.config.timezone, len(sizes),
+                     Kept(dict(counts), feeds, problems.warnings, compressed, build.next_change))
     return BuildResult(files, pages, problems, time.perf_counter() - started, counts, build.next_change,
-                       compressed, cache.warnings)
+                       compressed, cache.warnings, feeds)

@@ -16,7 +16,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,8 +105,10 @@ def _after_this_tick(probe: Path) -> None:
             return
 
 
-def save_manifest(path: Path | None, target: Path, copies: Mapping[str, Copies]) -> None:
-    """Record ``copies`` of the site now in ``target``, with their files' stamps; a failure only loses the record."""
+def save_manifest(path: Path | None, target: Path, copies: Mapping[str, Copies], files: Iterable[str] = ()) -> None:
+    """Record ``copies`` of the site now in ``target``, with the stamps of their files and of ``files`` (the rest of
+    the site, so that a build with nothing to do can tell that the site is still the one it wrote); a failure only
+    loses the record."""
     if path is None:
         return
     temporary = None
@@ -115,8 +117,8 @@ def save_manifest(path: Path | None, target: Path, copies: Mapping[str, Copies])
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".manifest-", delete=False) as out:
             temporary = Path(out.name)
         _after_this_tick(temporary)
-        stamps = {name: stamp for known in copies.values() for name in known.names
-                  if (stamp := stamp_of(target / name)) is not None}
+        names = {*files, *(name for known in copies.values() for name in known.names)}
+        stamps = {name: stamp for name in sorted(names) if (stamp := stamp_of(target / name)) is not None}
         data = {"format": _FORMAT, "target": str(target), "stamps": stamps,
                 "copies": {key: [c.recipe, c.digest, list(c.names)] for key, c in copies.items()}}
         temporary.write_bytes(json.dumps(data, separators=(",", ":")).encode("utf-8"))

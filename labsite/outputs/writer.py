@@ -63,6 +63,45 @@ def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = Non
     holds with the same bytes is hard-linked from there (copied where links cannot be made), and so are its
     copies when ``manifest`` (see :mod:`labsite.outputs.manifest`) vouches for them. Returns the size of every file.
     """
+    target = _replaceable(target, root)
+    previous = load_manifest(manifest if compressor is not None else None, target)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        stage = _Stage(staging, target if target.is_dir() and not target.is_symlink() else None)
+        recorded = _write_all(stage, files, compressor, previous)
+        _swap(staging, target, then)
+    except BaseException:
+        with deferred_interrupt():
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if compressor is not None:
+        save_manifest(manifest, target, recorded, stage.sizes)
+    return stage.sizes
+
+
+def relink_site(target: Path, kept: Manifest, replaced: Mapping[str, bytes], root: Path, manifest: Path) -> dict[str, int]:
+    """The site in ``target`` made anew from links to its own files recorded in ``kept``, with ``replaced`` written
+    in place of theirs, and swapped in whole like :func:`write_site`. Returns the size of every file."""
+    target = _replaceable(target, root)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
+    try:
+        stage = _Stage(staging, target)
+        for rel in sorted(kept.stamps):
+            if rel in replaced:
+                stage.write(rel, replaced[rel])
+            else:
+                stage.link(rel)
+        _swap(staging, target, None)
+    except BaseException:
+        with deferred_interrupt():
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    save_manifest(manifest, target, kept.copies, stage.sizes)
+    return stage.sizes
+
+
+def _replaceable(target: Path, root: Path | None) -> Path:
+    """``target`` resolved, once checked (with ``root``) to be a folder the build may replace, leftovers removed."""
     if root is not None:
         relative = os.path.relpath(target, root.resolve())
         message, _ = output_problem(root, relative)
@@ -71,23 +110,16 @@ def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = Non
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(target)
-    previous = load_manifest(manifest if compressor is not None else None, target)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    try:
-        stage = _Stage(staging, target if target.is_dir() and not target.is_symlink() else None)
-        recorded = _write_all(stage, files, compressor, previous)
-        os.chmod(staging, 0o755)
-        with deferred_interrupt():
-            swap_in(staging, target)
-            if then is not None:
-                then()
-    except BaseException:
-        with deferred_interrupt():
-            shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if compressor is not None:
-        save_manifest(manifest, target, recorded)
-    return stage.sizes
+    return target
+
+
+def _swap(staging: Path, target: Path, then: Callable[[], object] | None) -> None:
+    """Put the filled ``staging`` folder in place of ``target``; ``then`` runs right after, with Ctrl+C held."""
+    os.chmod(staging, 0o755)
+    with deferred_interrupt():
+        swap_in(staging, target)
+        if then is not None:
+            then()
 
 
 def _write_all(stage: _Stage, files: Mapping[str, bytes], compressor: Compressor | None,

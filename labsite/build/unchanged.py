@@ -1,0 +1,166 @@
+"""A build with nothing to do: the last written site kept, with only the moment of the build brought up to date.
+
+When every input file (content, templates, catalogues, static files, settings, calendar state), the options and the
+code are byte for byte those of the last written build, on the same day and before the next open-call change, a
+build would make that build's files again; of them only ``status.json`` holds the moment of the build. Then the site
+is made anew from links to the last build's files, each checked against the stamp recorded when it was written, with
+``status.json`` made for this moment, and swapped in like any build. Anything unsure means a whole build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import importlib.metadata
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..model.problems import Problem
+from ..outputs.calendar_state import STATE_FILE
+from ..outputs.manifest import Manifest, load_manifest, stamp_of
+from ..outputs.status import STATUS_FILE, status_json
+from ..outputs.writer import relink_site
+from .incremental import WATCHED
+from .pipeline import Options
+
+#: The record of the last written build, in the build cache folder.
+RECORD_FILE = "last-build.json"
+_FORMAT = 1
+#: The packages whose versions the output depends on (requirements.in).
+_LIBRARIES = ("babel", "brotli", "fontpkg-noto-sans", "icalendar", "jinja2", "markdown", "markupsafe", "nh3",
+              "pagefind", "pagefind-bin", "pillow", "python-dateutil", "pyyaml", "tzdata")
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What the last build reported, for a build that kept its site."""
+
+    counts: dict[str, int]
+    feeds: tuple[int, int]
+    warnings: list[Problem]
+    compressed: dict[str, tuple[int, int, int]]
+    next_change: str | None
+
+
+@functools.cache
+def _code() -> bytes:
+    """A digest of the program: its source files, the versions of its libraries and of Python."""
+    digest = hashlib.blake2b(repr((_FORMAT, sys.version)).encode("utf-8"), digest_size=16)
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(f"{path.relative_to(package)}\0".encode() + path.read_bytes())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
+        except importlib.metadata.PackageNotFoundError:
+            digest.update(f"{name}=\0".encode())
+    return digest.digest()
+
+
+def sources_digest(root: Path, options: Options) -> bytes:
+    """A digest of what a written build is made from but the moment and the calendar state: files, options, code."""
+    digest = hashlib.blake2b(_code(), digest_size=16)
+    digest.update(repr((str(root.resolve()), options.drafts, options.strict, options.record_state)).encode("utf-8"))
+    for name in WATCHED:
+        _add_files(digest, root, name)
+    return digest.digest()
+
+
+def _key(sources: bytes, root: Path) -> str:
+    """The key of a build: ``sources`` with the calendar state now on disk (which a build may update)."""
+    state = root / STATE_FILE
+    return hashlib.blake2b(sources + (state.read_bytes() if state.exists() else b"-"), digest_size=16).hexdigest()
+
+
+def _add_files(digest: Any, root: Path, name: str) -> None:
+    """Add the path and bytes of the file ``name``, or of every file under the folder ``name``, to ``digest``."""
+    top = root / name
+    if top.is_file():
+        digest.update(f"{name}\0".encode() + top.read_bytes() + b"\0")
+        return
+    for folder, folders, files in os.walk(top):
+        folders.sort()
+        for file in sorted(files):
+            path = Path(folder, file)
+            digest.update(f"{path.relative_to(root).as_posix()}\0".encode() + path.read_bytes() + b"\0")
+
+
+def _holds(record: dict[str, Any], now: dt.datetime) -> bool:
+    """Whether the last build's moment and ``now`` give the same output but for ``status.json``."""
+    then = dt.datetime.fromisoformat(record["now"])
+    zone = ZoneInfo(record["timezone"])
+    if now < then or now.utcoffset() != then.utcoffset() or now.date() != then.date():
+        return False
+    if now.astimezone(zone).date() != then.astimezone(zone).date():
+        return False
+    return record["next_change"] is None or now < dt.datetime.fromisoformat(record["next_change"])
+
+
+def _intact(kept: Manifest, target: Path, count: int) -> bool:
+    """Whether ``target`` still holds every file the last build wrote, unchanged since (see the manifest's rules)."""
+    return len(kept.stamps) == count and all(
+        stamp[4] < kept.recorded and stamp_of(target / name) == stamp for name, stamp in kept.stamps.items())
+
+
+def keep_last(root: Path, options: Options, sources: bytes, cache_folder: Path, manifest_file: Path) -> Kept | None:
+    """The last build's site brought to ``options.now`` when nothing else changed (``sources``: see
+    :func:`sources_digest`); ``None`` when a build is needed."""
+    try:
+        record = json.loads((cache_folder / RECORD_FILE).read_bytes())
+        if record.get("format") != _FORMAT or record["inputs"] != _key(sources, root):
+            return None
+        if not _holds(record, options.now):
+            return None
+        target = Path(record["target"])
+        kept = load_manifest(manifest_file, target)
+        if STATUS_FILE in kept.copies or not _intact(kept, target, int(record["count"])):
+            return None
+        old = (target / STATUS_FILE).read_bytes()
+        status = json.loads(old)
+        if status_json(status) != old:
+            return None
+        status["built_for"] = options.now.isoformat()
+        relink_site(target, kept, {STATUS_FILE: status_json(status)}, root, manifest_file)
+        result = record["result"]
+        _save(cache_folder, {**record, "now": options.now.isoformat()})
+        return Kept(dict(result["counts"]), (int(result["feeds"][0]), int(result["feeds"][1])),
+                    [Problem(*values) for values in result["warnings"]],
+                    {name: (int(a), int(b), int(c)) for name, (a, b, c) in result["compressed"].items()},
+                    record["next_change"])
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def record_build(root: Path, options: Options, sources: bytes, cache_folder: Path, target: Path, timezone: str,
+                 count: int, kept: Kept) -> None:
+    """Record a written build, so that the next build can keep its site; a failure only loses the record.
+
+    ``sources`` is the digest taken before the build read anything (a file edited while it ran makes the next
+    build a whole one); the calendar state is the one the build saved.
+    """
+    try:
+        key = _key(sources, root)
+    except OSError:
+        return
+    record = {"format": _FORMAT, "inputs": key, "now": options.now.isoformat(), "timezone": timezone,
+              "next_change": kept.next_change, "target": str(target.resolve()), "count": count,
+              "result": {"counts": kept.counts, "feeds": list(kept.feeds), "compressed": kept.compressed,
+                         "warnings": [[p.path, p.line, p.message, p.hint, p.severity] for p in kept.warnings]}}
+    _save(cache_folder, record)
+
+
+def _save(cache_folder: Path, record: dict[str, Any]) -> None:
+    """Write the record in one step; a failure only loses it."""
+    path = cache_folder / RECORD_FILE
+    try:
+        temporary = path.with_name(f".{RECORD_FILE}.{os.getpid()}")
+        temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        return
