@@ -11,11 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from labsite.build.options import INPUTS
 from labsite.build.run import BuildResult, Options, build_site
 from labsite.build.unchanged import RECORD_FILE
 from labsite.build.unchanged import _holds as holds
+from labsite.i18n.bundle import LOCALES_DIR
 from labsite.load.cache import CACHE_DIR
+from labsite.load.config import CONFIG_FILE
 from labsite.model.timezones import zone
+from labsite.outputs.html import TEMPLATES_DIR
 from tests.conftest import run_build
 from tests.test_architecture import site_digest
 
@@ -47,7 +51,7 @@ def test_a_build_with_nothing_changed_keeps_the_site_and_equals_a_whole_build(sa
     assert site_digest(sample_site / "_site") == cold(sample_site, NOON, tmp_path)
     status = json.loads((sample_site / "_site" / "status.json").read_text(encoding="utf-8"))
     assert status["built_for"] == NOON.isoformat()
-    # The kept pages are the same files, linked into a new folder that was swapped in whole.
+    # The kept pages are the very files of the last build; only status.json was put in place, in one step.
     assert index.stat().st_ino == inode and not list(sample_site.glob("._site.*"))
     third = build(sample_site, NOON.replace(hour=18))
     assert third.kept and site_digest(sample_site / "_site") == cold(sample_site, NOON.replace(hour=18), tmp_path)
@@ -134,7 +138,7 @@ def test_other_options_mean_a_whole_build(sample_site: Path, tmp_path: Path) -> 
     assert not build_site(sample_site, Options(NOON, cache=False)).kept
 
 
-@pytest.mark.parametrize("damage", ["edited", "deleted", "replaced by a link", "added"])
+@pytest.mark.parametrize("damage", ["edited", "deleted", "replaced by a link", "added", "an empty folder added"])
 def test_a_site_changed_by_hand_is_built_again_whole(sample_site: Path, tmp_path: Path, damage: str) -> None:
     build(sample_site, MORNING)
     page = sample_site / "_site" / "en" / "index.html"
@@ -148,10 +152,12 @@ def test_a_site_changed_by_hand_is_built_again_whole(sample_site: Path, tmp_path
         shutil.copy(page, elsewhere)
         page.unlink()
         page.symlink_to(elsewhere)
-    else:
+    elif damage == "added":
         (page.parent / "stray.html").write_text("stray", encoding="utf-8")
+    else:
+        (page.parent / "stray").mkdir()
     result = build(sample_site, NOON)
-    assert result.kept == (damage == "added")  # a stray file is left out like in any build
+    assert not result.kept
     assert site_digest(sample_site / "_site") == cold(sample_site, NOON, tmp_path)
 
 
@@ -171,3 +177,8 @@ def test_the_command_line_says_the_site_was_kept_and_repeats_the_warnings(sample
     assert "nothing changed since the last build" in second.stdout
     assert "nothing changed" not in first.stdout
     assert "warning: missing translation" in first.stderr and second.stderr == first.stderr
+
+
+def test_the_inputs_a_build_is_keyed_on_are_the_folders_and_files_it_reads() -> None:
+    assert TEMPLATES_DIR in INPUTS and CONFIG_FILE in INPUTS and LOCALES_DIR in INPUTS
+    assert {"content", "static"} <= set(INPUTS)

@@ -22,6 +22,7 @@ from ..outputs.cards import CARDS_DIR
 from ..outputs.html import TEMPLATES_DIR
 from ..outputs.ics import Calendars
 from ..present.pages import OutputPage
+from .options import INPUTS
 from .pipeline import (
     LoadedSite,
     Options,
@@ -34,8 +35,8 @@ from .pipeline import (
 )
 
 _CARD = re.compile(rb"/(%s/[0-9a-f]{16}\.png)" % CARDS_DIR.encode())
-#: What the preview watches, relative to the project folder.
-WATCHED = ("content", TEMPLATES_DIR, "locales", "static", CONFIG_FILE)
+#: What the preview watches, relative to the project folder: what a build reads.
+WATCHED = INPUTS
 
 #: A file's state as far as rebuilds care: modification time (ns) and size.
 Stamp = tuple[int, int]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +29,7 @@ from ..present.head import STATUS_SCRIPT, head_context
 from ..present.pages import OutputPage, site_pages
 from ..present.search import SEARCH_SCRIPT
 from ..present.views import Language, Views, make_language, own_name
+from .options import Options
 
 #: Every kind of output made from the whole site, in the order they are made, after the pages are rendered.
 #: A new kind (a search index, say) is one module in ``labsite/outputs/`` with an ``OUTPUT`` and one entry here.
@@ -37,26 +37,6 @@ OUTPUTS: tuple[OutputKind, ...] = (ics.OUTPUT, sitemap.OUTPUT, atom.OUTPUT, stat
 
 #: One output kind's result in a build, with what it was made from (see :meth:`OutputKind.reads`).
 Output = tuple[object, Made]
-
-
-@dataclass(frozen=True)
-class Options:
-    """How to build: at which moment, with drafts or not."""
-
-    now: dt.datetime
-    drafts: bool = False
-    strict: bool = False
-    #: Whether a build may record changed calendar events in ``calendar_state.json``. In CI it may not:
-    #: there a changed event that the committed state does not know is an error, so that every deploy
-    #: of a commit publishes the same SEQUENCE and LAST-MODIFIED.
-    record_state: bool = True
-    #: How many processes convert Markdown and render pages (1: all in this one).
-    jobs: int = 1
-    #: Whether to keep and reuse work in the project's ``.cache/`` folder (output is the same either way).
-    cache: bool = False
-    #: Output kinds that a rebuild keeps from the previous build unchecked, to be made right after it
-    #: (``build.incremental.complete``): the preview's search index, which takes seconds on a large site.
-    deferred: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -8,20 +8,19 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..i18n.extraction import unextracted
-from ..load.cache import CACHE_DIR, BuildCache, open_cache
+from ..load.cache import CACHE_DIR
 from ..model.problems import Problems
 from ..outputs.calendar_state import STATE_FILE, EventState, line_of, save_state
-from ..outputs.checks import check_output
-from ..outputs.csp import csp_problems
 from ..outputs.manifest import MANIFEST_FILE
-from ..outputs.precompress import Precompressor, compression_totals
-from ..outputs.writer import reason, write_site
-from ..present.pages import OutputPage
-from .incremental import rebuild, scan
-from .pipeline import Options, fail_on
+from ..outputs.writer import reason
+from .options import Options
 from .unchanged import Kept, keep_last, record_build, sources_digest
+
+if TYPE_CHECKING:
+    from ..load.cache import BuildCache
+    from ..present.pages import OutputPage
 
 __all__ = ["BuildResult", "Options", "StateNotSaved", "WriteFailed", "build_site"]
 
@@ -104,6 +103,9 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
         if kept is not None:
             return BuildResult({}, [], Problems(kept.warnings), time.perf_counter() - started, Counter(kept.counts),
                                kept.next_change, kept.compressed, feeds=kept.feeds, kept=True)
+    # The pipeline and its libraries are loaded only now: a build with nothing to do needs none of them.
+    from ..load.cache import open_cache
+
     cache = open_cache(root, options.cache)
     try:
         return _build(root, options, write, cache, started, sources)
@@ -114,6 +116,14 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
 def _build(root: Path, options: Options, write: bool, cache: BuildCache, started: float,
            sources: bytes | None) -> BuildResult:
     """:func:`build_site` with the build cache open (``sources``: the digest to record a written build under)."""
+    from ..i18n.extraction import unextracted
+    from ..outputs.checks import check_output
+    from ..outputs.csp import csp_problems
+    from ..outputs.precompress import Precompressor, compression_totals
+    from ..outputs.writer import write_site
+    from .incremental import rebuild, scan
+    from .pipeline import fail_on
+
     build = rebuild(root, options, None, scan(root), cache)
     site, files, pages, calendars = build.site, build.files, list(build.pages.values()), build.calendars
     assert calendars is not None  # made anew in a build from nothing

@@ -2,9 +2,10 @@
 
 When every input file (content, templates, catalogues, static files, settings, calendar state), the options and the
 code are byte for byte those of the last written build, on the same day and before the next open-call change, a
-build would make that build's files again; of them only ``status.json`` holds the moment of the build. Then the site
-is made anew from links to the last build's files, each checked against the stamp recorded when it was written, with
-``status.json`` made for this moment, and swapped in like any build. Anything unsure means a whole build.
+build would make that build's files again; of them only ``status.json`` holds the moment of the build. Then, once
+every file of the site is checked against the stamp recorded when it was written, the site is kept and only
+``status.json`` is made for this moment and put in place of the old one in one step. Anything unsure means a whole
+build.
 """
 
 from __future__ import annotations
@@ -25,9 +26,8 @@ from ..model.problems import Problem
 from ..outputs.calendar_state import STATE_FILE
 from ..outputs.manifest import Manifest, load_manifest, stamp_of
 from ..outputs.status import STATUS_FILE, status_json
-from ..outputs.writer import relink_site
-from .incremental import WATCHED
-from .pipeline import Options
+from ..outputs.writer import replace_files
+from .options import INPUTS, Options
 
 #: The record of the last written build, in the build cache folder.
 RECORD_FILE = "last-build.json"
@@ -67,7 +67,7 @@ def sources_digest(root: Path, options: Options) -> bytes:
     """A digest of what a written build is made from but the moment and the calendar state: files, options, code."""
     digest = hashlib.blake2b(_code(), digest_size=16)
     digest.update(repr((str(root.resolve()), options.drafts, options.strict, options.record_state)).encode("utf-8"))
-    for name in WATCHED:
+    for name in INPUTS:
         _add_files(digest, root, name)
     return digest.digest()
 
@@ -103,9 +103,30 @@ def _holds(record: dict[str, Any], now: dt.datetime) -> bool:
 
 
 def _intact(kept: Manifest, target: Path, count: int) -> bool:
-    """Whether ``target`` still holds every file the last build wrote, unchanged since (see the manifest's rules)."""
-    return len(kept.stamps) == count and all(
-        stamp[4] < kept.recorded and stamp_of(target / name) == stamp for name, stamp in kept.stamps.items())
+    """Whether ``target`` holds exactly the files the last build wrote, each unchanged since (see the manifest's
+    rules), and no other file or folder."""
+    if len(kept.stamps) != count:
+        return False
+    folders = {name.rpartition("/")[0] for name in kept.stamps}
+    folders |= {folder.rsplit("/", depth)[0] for folder in folders for depth in range(1, folder.count("/") + 1)}
+    found: set[str] = set()
+    if not _list(str(target), "", folders, found) or found != kept.stamps.keys():
+        return False
+    return all(stamp[4] < kept.recorded and stamp_of(target / name) == stamp for name, stamp in kept.stamps.items())
+
+
+def _list(path: str, prefix: str, folders: set[str], found: set[str]) -> bool:
+    """Add the files under the folder ``path`` to ``found`` (``prefix``: its relative path with a slash, or "");
+    false when it holds a folder not in ``folders`` (links to folders are listed as files, so they never match)."""
+    with os.scandir(path) as entries:
+        for entry in entries:
+            name = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if name not in folders or not _list(entry.path, f"{name}/", folders, found):
+                    return False
+            else:
+                found.add(name)
+    return True
 
 
 def keep_last(root: Path, options: Options, sources: bytes, cache_folder: Path, manifest_file: Path) -> Kept | None:
@@ -126,7 +147,7 @@ def keep_last(root: Path, options: Options, sources: bytes, cache_folder: Path, 
         if status_json(status) != old:
             return None
         status["built_for"] = options.now.isoformat()
-        relink_site(target, kept, {STATUS_FILE: status_json(status)}, root, manifest_file)
+        replace_files(target, kept, {STATUS_FILE: status_json(status)}, root, manifest_file)
         result = record["result"]
         _save(cache_folder, {**record, "now": options.now.isoformat()})
         return Kept(dict(result["counts"]), (int(result["feeds"][0]), int(result["feeds"][1])),

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from ..load.cache import BuildCache
-from ..load.config import SiteConfig
-from ..model.items import Content
-from ..model.problems import Problem
-from ..present.pages import OutputPage
-from ..present.views import Language
+if TYPE_CHECKING:  # only named in annotations: status.json's kind is used by a build that loads nothing else
+    from ..load.cache import BuildCache
+    from ..load.config import SiteConfig
+    from ..model.items import Content
+    from ..model.problems import Problem
+    from ..present.pages import OutputPage
+    from ..present.views import Language
 
 
 @dataclass(frozen=True)

@@ -105,10 +105,11 @@ def _after_this_tick(probe: Path) -> None:
             return
 
 
-def save_manifest(path: Path | None, target: Path, copies: Mapping[str, Copies], files: Iterable[str] = ()) -> None:
+def save_manifest(path: Path | None, target: Path, copies: Mapping[str, Copies], files: Iterable[str] = (),
+                  known: Mapping[str, Stamp] | None = None) -> None:
     """Record ``copies`` of the site now in ``target``, with the stamps of their files and of ``files`` (the rest of
-    the site, so that a build with nothing to do can tell that the site is still the one it wrote); a failure only
-    loses the record."""
+    the site, so that a build with nothing to do can tell that the site is still the one it wrote); ``known``:
+    stamps already checked to be current, kept as they are. A failure only loses the record."""
     if path is None:
         return
     temporary = None
@@ -117,8 +118,10 @@ def save_manifest(path: Path | None, target: Path, copies: Mapping[str, Copies],
         with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=".manifest-", delete=False) as out:
             temporary = Path(out.name)
         _after_this_tick(temporary)
-        names = {*files, *(name for known in copies.values() for name in known.names)}
-        stamps = {name: stamp for name in sorted(names) if (stamp := stamp_of(target / name)) is not None}
+        names = {*files, *(name for made in copies.values() for name in made.names)}
+        known = known or {}
+        stamps = {name: stamp for name in sorted(names)
+                  if (stamp := known.get(name) or stamp_of(target / name)) is not None}
         data = {"format": _FORMAT, "target": str(target), "stamps": stamps,
                 "copies": {key: [c.recipe, c.digest, list(c.names)] for key, c in copies.items()}}
         temporary.write_bytes(json.dumps(data, separators=(",", ":")).encode("utf-8"))

@@ -79,25 +79,25 @@ def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = Non
     return stage.sizes
 
 
-def relink_site(target: Path, kept: Manifest, replaced: Mapping[str, bytes], root: Path, manifest: Path) -> dict[str, int]:
-    """The site in ``target`` made anew from links to its own files recorded in ``kept``, with ``replaced`` written
-    in place of theirs, and swapped in whole like :func:`write_site`. Returns the size of every file."""
+def replace_files(target: Path, kept: Manifest, replaced: Mapping[str, bytes], root: Path, manifest: Path) -> None:
+    """Put ``replaced`` in place of those files of the site in ``target``, each in one step (a new file renamed over
+    the old one, so that a reader sees either), leaving every other file recorded in ``kept`` as it is."""
     target = _replaceable(target, root)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    try:
-        stage = _Stage(staging, target)
-        for rel in sorted(kept.stamps):
-            if rel in replaced:
-                stage.write(rel, replaced[rel])
-            else:
-                stage.link(rel)
-        _swap(staging, target, None)
-    except BaseException:
-        with deferred_interrupt():
-            shutil.rmtree(staging, ignore_errors=True)
-        raise
-    save_manifest(manifest, target, kept.copies, stage.sizes)
-    return stage.sizes
+    for rel, data in sorted(replaced.items()):
+        if rel not in kept.stamps:
+            raise UnsafeOutput(f"refusing to replace a file the last build did not write: {rel}")
+        path = target / rel
+        temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
+        try:
+            temporary.write_bytes(data)
+            os.chmod(temporary, 0o644)
+            with deferred_interrupt():
+                os.replace(temporary, path)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    unchanged = {name: stamp for name, stamp in kept.stamps.items() if name not in replaced}
+    save_manifest(manifest, target, kept.copies, kept.stamps, known=unchanged)
 
 
 def _replaceable(target: Path, root: Path | None) -> Path:
