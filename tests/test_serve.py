@@ -20,6 +20,7 @@ from playwright.sync_api import Page
 
 from labsite.build.incremental import Build, rebuild, scan
 from labsite.build.run import Options, build_site
+from labsite.commands import serve
 from labsite.commands.serve import Preview, find
 from labsite.model.problems import BuildFailed
 from tests.conftest import PROJECT, copy_site, run_build
@@ -398,3 +399,25 @@ def test_the_preview_shows_an_edit_at_once_and_its_search_index_a_moment_later(s
     expected = build_site(sample_site, Options(OPTIONS.now), write=False).files
     assert preview.build.files == expected
     assert {path for path in expected if path.startswith("pagefind/")} != index  # the English index was made again
+
+
+def test_a_failure_of_the_background_search_index_is_told_not_swallowed(
+        sample_site: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(build: Build, options: Options) -> Build:
+        raise RuntimeError("the index could not be put together")
+
+    monkeypatch.setattr(serve, "complete", broken)
+    preview = Preview(sample_site, lambda: Options(OPTIONS.now))
+    try:
+        assert preview.refresh()
+        page = sample_site / "content/pages/about.en.md"
+        time.sleep(0.01)
+        page.write_text(page.read_text(encoding="utf-8") + "\nA new word: kinoteka.\n", encoding="utf-8")
+        assert preview.refresh()
+        preview.writer.submit(lambda: None).result()  # the background step has run
+    finally:
+        preview.writer.shutdown(wait=True)
+    said = capsys.readouterr().err
+    assert "internal error: RuntimeError('the index could not be put together')" in said
+    assert "The search index was not updated; the previous one is still served." in said
+    assert b"kinoteka" in preview.respond("/en/about/").body  # the edited page is still served

@@ -149,6 +149,11 @@ class Preview:
         except BuildFailed as failed:
             self._say("\n".join(map(str, ordered(failed.problems))) + "\nThe search index was not updated.")
             return
+        except Exception as exc:  # in the writer thread nobody else would see it; a bug must not go unnoticed
+            traceback.print_exc()
+            self._say(f"internal error: {exc!r}\nThe search index was not updated; the previous one is still served. "
+                      "See the lines above for details.")
+            return
         with self.lock:
             if self.build is not build:
                 return
