@@ -69,7 +69,11 @@ def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = Non
     try:
         stage = _Stage(staging, target if target.is_dir() and not target.is_symlink() else None)
         recorded = _write_all(stage, files, compressor, previous)
-        _swap(staging, target, then)
+        os.chmod(staging, 0o755)
+        with deferred_interrupt():
+            swap_in(staging, target)
+            if then is not None:
+                then()
     except BaseException:
         with deferred_interrupt():
             shutil.rmtree(staging, ignore_errors=True)
@@ -111,15 +115,6 @@ def _replaceable(target: Path, root: Path | None) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(target)
     return target
-
-
-def _swap(staging: Path, target: Path, then: Callable[[], object] | None) -> None:
-    """Put the filled ``staging`` folder in place of ``target``; ``then`` runs right after, with Ctrl+C held."""
-    os.chmod(staging, 0o755)
-    with deferred_interrupt():
-        swap_in(staging, target)
-        if then is not None:
-            then()
 
 
 def _write_all(stage: _Stage, files: Mapping[str, bytes], compressor: Compressor | None,
