@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..load.cache import code_digest
 from ..model.problems import Problem
 from ..outputs.calendar_state import STATE_FILE
 from ..outputs.manifest import Manifest, load_manifest, stamp_of
@@ -51,16 +52,16 @@ class Kept:
 @functools.cache
 def _code() -> bytes:
     """A digest of the program: its source files, the versions of its libraries and of Python."""
-    digest = hashlib.blake2b(repr((_FORMAT, sys.version)).encode("utf-8"), digest_size=16)
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(f"{path.relative_to(package)}\0".encode() + path.read_bytes())
+    versions = []
     for name in _LIBRARIES:
         try:
-            digest.update(f"{name}={importlib.metadata.version(name)}\0".encode())
+            versions.append((name, importlib.metadata.version(name)))
         except importlib.metadata.PackageNotFoundError:
-            digest.update(f"{name}=\0".encode())
-    return digest.digest()
+            versions.append((name, ""))
+    package = Path(__file__).resolve().parent.parent
+    sources = sorted(package.rglob("*.py"))
+    return code_digest(RECORD_FILE, _FORMAT, sys.version, versions, [p.relative_to(package).as_posix() for p in sources],
+                       *sources)
 
 
 def sources_digest(root: Path, options: Options) -> bytes:
