@@ -158,6 +158,10 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except WriteFailed as exc:
+        if not write:
+            print(f"error: the site could not be checked: its pages could not be put in a temporary folder: {exc}.",
+                  file=sys.stderr)
+            return 1
         print(f"error: the site could not be written to {result_target(args.root)}: {exc}.\n\n"
               "Failed. The previously built site is unchanged.", file=sys.stderr)
         return 1

@@ -173,16 +173,17 @@ def measure_search(name: str, root: Path, runs: int) -> None:
     site = build.site
     given = Given(site.content, site.config, site.languages, list(build.pages.values()), options.now, False,
                   build.files)
-    prepare, index, files = [], [], {}
+    prepare, index, files, count = [], [], {}, 0
     for _ in range(runs):
-        started = time.perf_counter()
-        documents = search.index_input(given)
-        prepared = time.perf_counter()
-        files = search.run_indexer(documents)
+        with tempfile.TemporaryDirectory() as folder:
+            started = time.perf_counter()
+            _, count = search.write_documents(search.index_input(given), Path(folder) / "site")
+            prepared = time.perf_counter()
+            files = search.run_indexer(Path(folder))
         prepare.append(prepared - started)
         index.append(time.perf_counter() - prepared)
     fragments = {path: data for path, data in files.items() if "/fragment/" in path}
-    print(f"{name}: {len(documents)} records indexed (pages and FAQ questions, {len(site.languages)} languages)")
+    print(f"{name}: {count} records indexed (pages and FAQ questions, {len(site.languages)} languages)")
     print(f"  index: {len(files)} files, {sum(map(len, files.values())) / 1024:.0f} KB "
           f"({sum(map(len, fragments.values())) / 1024:.0f} KB of them one fragment per record, loaded per result)")
     print(f"  indexing: median {statistics.median(prepare) + statistics.median(index):.2f} s of {runs} "

@@ -7,7 +7,7 @@ import datetime as dt
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,7 @@ class Build:
     site: LoadedSite
     pages: dict[str, OutputPage]
     contexts: dict[str, dict[str, Any]]
-    files: dict[str, bytes]
+    files: MutableMapping[str, bytes]
     stamps: dict[str, Stamp]
     now: dt.datetime
     rendered: frozenset[str]
@@ -171,19 +171,20 @@ def stale_pages(previous: Build | None, site: LoadedSite, pages: list[OutputPage
 
 
 def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[str, Stamp],
-            cache: BuildCache | None = None) -> Build:
+            cache: BuildCache | None = None, into: MutableMapping[str, bytes] | None = None) -> Build:
     """Build the site, rendering only what changed since ``previous``; raise ``BuildFailed`` on errors.
 
     Without ``previous`` this is the whole build: ``build_site`` and the preview's first build are this call.
 
     ``stamps`` is the scan taken before reading, so that an edit made during the build is seen next time.
     ``cache`` is the build cache to use (left open for the caller); without it, one is opened when
-    ``options.cache`` asks for it, and closed at the end.
+    ``options.cache`` asks for it, and closed at the end. ``into`` is where the files go (a new dict by default;
+    a build from nothing puts them in an ``outputs.spool.Spool``, on disk).
     """
     if cache is None:
         own = open_cache(root, options.cache)
         try:
-            build = rebuild(root, options, previous, stamps, own)
+            build = rebuild(root, options, previous, stamps, own, into)
         finally:
             own.close()
         return dataclasses.replace(build, cache_warnings=tuple(own.warnings))
@@ -196,16 +197,15 @@ def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[s
     pages = assemble(site, options)
     contexts = page_contexts(site, pages, options)
     stale = stale_pages(previous, site, pages, contexts, changed)
-    fresh = render_pages(site, stale, contexts, options)
-    files: dict[str, bytes] = {}
+    files: MutableMapping[str, bytes] = {} if into is None else into
     if previous is not None:
         fresh_paths = {page.output_path for page in stale}
-        files = {page.output_path: previous.files[page.output_path] for page in pages
-                 if page.output_path not in fresh_paths}
+        files.update({page.output_path: previous.files[page.output_path] for page in pages
+                      if page.output_path not in fresh_paths})
         # The og:image cards of the pages kept (named by their content, so a kept page's card is still right).
-        kept = {name.decode() for data in files.values() for name in _CARD.findall(data)}
+        kept = {name.decode() for data in list(files.values()) for name in _CARD.findall(data)}
         files.update({path: previous.files[path] for path in kept if path in previous.files})
-    files.update(fresh)
+    render_pages(site, stale, contexts, options, files)
     before = previous.outputs if previous is not None else {}
     outputs = site_outputs(site, pages, files, options, before, cache)
     for _, made in outputs.values():

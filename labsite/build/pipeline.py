@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from ..outputs import atom, ics, search, sitemap, status
 from ..outputs.cards import card
 from ..outputs.html import TEMPLATES_DIR, check_templates, language_links, render_template
 from ..outputs.kind import Given, Made, OutputKind
+from ..outputs.spool import Spool
 from ..present.head import STATUS_SCRIPT, head_context
 from ..present.pages import OutputPage, site_pages
 from ..present.search import SEARCH_SCRIPT
@@ -149,8 +150,8 @@ OWN_PICTURE = {"edition.html": ("edition", "image"), "lab.html": ("lab", "image"
                "person.html": ("person", "photo"), "article.html": ("article", "image")}
 
 
-def og_image(site: LoadedSite, page: OutputPage, context: dict[str, Any], files: dict[str, bytes]) -> dict[str, Any]:
-    """The page's og:image: its own picture, else a card with its title in its language (added to ``files``)."""
+def og_image(site: LoadedSite, page: OutputPage, context: dict[str, Any], cards: dict[str, Path]) -> dict[str, Any]:
+    """The page's og:image: its own picture, else a card with its title in its language (added to ``cards``)."""
     where = OWN_PICTURE.get(page.template)
     picture = (page.context.get(where[0]) or {}).get(where[1]) if where else None
     if picture:
@@ -162,14 +163,14 @@ def og_image(site: LoadedSite, page: OutputPage, context: dict[str, Any], files:
         title = "".join(template.blocks["title"](template.new_context(context))).strip() or site.config.title
     except (TemplateError, KeyError):  # a missing or broken template is reported where the page is rendered
         title = site.config.title
-    return card_image(site, page.lang, title, files)
+    return card_image(site, page.lang, title, cards)
 
 
-def card_image(site: LoadedSite, lang: str, title: str, files: dict[str, bytes]) -> dict[str, Any]:
-    """A generated card with ``title`` as the og:image, its PNG added to ``files``."""
+def card_image(site: LoadedSite, lang: str, title: str, cards: dict[str, Path]) -> dict[str, Any]:
+    """A generated card with ``title`` as the og:image, its output path and PNG file added to ``cards``."""
     tagline = site.languages[lang]._("Free film labs for Central Asia")
-    path, data = card(title, tagline, site.config.title, cache_dir(site.config.root) / "cards")
-    files[path] = data
+    path, drawn = card(title, tagline, site.config.title, cache_dir(site.config.root) / "cards")
+    cards[path] = drawn
     return {"url": site.config.url(f"/{path}"), "width": 1200, "height": 630, "alt": title}
 
 
@@ -179,36 +180,64 @@ def page_contexts(site: LoadedSite, pages: list[OutputPage], options: Options) -
     return {page.output_path: {**common_context(site, page, menus[page.lang]), **page.context} for page in pages}
 
 
+#: A file a worker made: its bytes, or its size when the worker wrote it into the build's :class:`Spool` itself.
+Rendered = bytes | int
+
+
 def render_pages(site: LoadedSite, pages: list[OutputPage], contexts: dict[str, dict[str, Any]],
-                 options: Options) -> dict[str, bytes]:
-    """Render the given pages (with their ``contexts``), the root pages, the static files and the pictures."""
-    files: dict[str, bytes] = {**site.assets.files, **site.media_files}
+                 options: Options, into: MutableMapping[str, bytes] | None = None) -> MutableMapping[str, bytes]:
+    """Render the given pages (with their ``contexts``), the root pages, the static files and the pictures, into
+    ``into`` (a new dict by default). Into a :class:`Spool`, each worker writes the pages it renders to disk itself."""
+    files: MutableMapping[str, bytes] = {} if into is None else into
+    files.update(site.assets.files)
+    files.update(site.media_files)
+    spool = files if isinstance(files, Spool) else None
     problems = Problems()
 
-    def render(page: OutputPage) -> tuple[bytes | None, list[Problem], dict[str, bytes]]:
-        """One page's bytes (``None`` when its template failed), the problems found, and its og:image card."""
+    def keep(rel: str, data: bytes | Path) -> Rendered:
+        """A file (bytes, or a card's file, copied: the card cache is no part of the site) as it goes back to the
+        parent: written into the spool (its size), else its bytes."""
+        data = data if isinstance(data, bytes) else data.read_bytes()
+        return data if spool is None else spool.store(rel, data)
+
+    def render(page: OutputPage) -> tuple[Rendered | None, list[Problem], dict[str, Rendered]]:
+        """One page (``None`` when its template failed), the problems found, and its og:image card."""
         found = Problems()
-        made: dict[str, bytes] = {}
+        cards: dict[str, Path] = {}
         context = dict(contexts[page.output_path])
         context.update(head_context(page.template, context, site.content, site.config, site.languages[page.lang],
                                     site.assets.urls.get(STATUS_SCRIPT, ""), page.context))
-        context["og"]["image"] = og_image(site, page, context, made)
+        context["og"]["image"] = og_image(site, page, context, cards)
         html = render_template(site.environments[page.lang], page.template, context, site.config.root, found)
-        return (None if html is None else html.encode("utf-8")), list(found), made
+        made = {path: keep(path, drawn) for path, drawn in cards.items()}
+        return (None if html is None else keep(page.output_path, html.encode("utf-8"))), list(found), made
 
     # On several cores the pages are rendered by forked workers; their results come back in the pages' order.
     for page, (data, found, made) in zip(pages, fork_map(render, pages, options.jobs), strict=True):
         problems.extend(found)
-        files.update(made)
+        for path, value in made.items():
+            _take(files, path, value)
         if data is not None:
-            files[page.output_path] = data
-    for name, (template, context) in root_pages(site, files).items():
+            _take(files, page.output_path, data)
+    cards: dict[str, Path] = {}
+    for name, (template, context) in root_pages(site, cards).items():
         html = render_template(site.environments[site.config.default_language], template, context, site.config.root,
                                problems)
         if html is not None:
-            files[name] = html.encode("utf-8")
+            _take(files, name, keep(name, html.encode("utf-8")))
+    for path, drawn in cards.items():
+        _take(files, path, keep(path, drawn))
     fail_on([*site.problems, *problems], options)
     return files
+
+
+def _take(files: MutableMapping[str, bytes], rel: str, value: Rendered) -> None:
+    """Count a file a worker made among ``files``: its bytes, or its size when it is in the spool already."""
+    if isinstance(value, int):
+        assert isinstance(files, Spool)
+        files.add(rel, value)
+    else:
+        files[rel] = value
 
 
 def not_found_words(site: LoadedSite, lang: str) -> dict[str, str]:
@@ -222,7 +251,7 @@ def not_found_words(site: LoadedSite, lang: str) -> dict[str, str]:
         return {"title": "404", "text": "", "home": site.config.title}
 
 
-def root_pages(site: LoadedSite, files: dict[str, bytes]) -> dict[str, tuple[str, dict[str, Any]]]:
+def root_pages(site: LoadedSite, cards: dict[str, Path]) -> dict[str, tuple[str, dict[str, Any]]]:
     """The root language choice and the root 404, each in every language: templates and values."""
     config, default = site.config, site.config.default_language
     intro = N_("Free film-education programmes for filmmakers and activists from Central Asia.")
@@ -231,7 +260,7 @@ def root_pages(site: LoadedSite, files: dict[str, bytes]) -> dict[str, tuple[str
     common = {"lang": default, "site_title": config.title, "canonical": config.url("/"), "x_default": config.url("/"),
               "alternates": [{"lang": c, "href": config.url(f"/{c}/")} for c in config.languages], **asset_urls(site)}
     root = {**common, "choices": choices, "noindex": False, "description": choices[0]["intro"] if choices else "",
-            "og": {"image": card_image(site, default, config.title, files)}}
+            "og": {"image": card_image(site, default, config.title, cards)}}
     messages = [{"code": c, **not_found_words(site, c)} for c in config.languages]
     not_found = {**common, "messages": messages, "noindex": True}
     return {"index.html": ("root.html", root), "404.html": ("root_404.html", not_found)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ from .unchanged import Kept, keep_last, record_build, sources_digest
 
 if TYPE_CHECKING:
     from ..load.cache import BuildCache
+    from ..outputs.spool import Spool
     from ..present.pages import OutputPage
 
 __all__ = ["BuildResult", "Options", "StateNotSaved", "WriteFailed", "build_site"]
@@ -29,7 +30,8 @@ __all__ = ["BuildResult", "Options", "StateNotSaved", "WriteFailed", "build_site
 class BuildResult:
     """What a build produced."""
 
-    files: dict[str, bytes]
+    #: Every file of the site by output path (read from disk: the written site, or a temporary folder for ``check``).
+    files: Mapping[str, bytes]
     pages: list[OutputPage]
     problems: Problems
     seconds: float = 0.0
@@ -87,6 +89,17 @@ def _record(root: Path, state: dict[str, EventState]) -> None:
         raise StateNotSaved(f"the new site was written, but {STATE_FILE} could not be: {reason(exc)}") from exc
 
 
+def _spool(folder: Path | None) -> Spool:
+    """A spool in the cache ``folder`` (on the output's disk, so that its files can be linked), else in the
+    system's temporary folder."""
+    from ..outputs.spool import Spool
+
+    if folder is not None:
+        with contextlib.suppress(OSError):
+            return Spool(folder)
+    return Spool()
+
+
 def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
     """The whole site: the preview's rebuild from nothing, then checked (``write`` false) or written.
 
@@ -124,7 +137,12 @@ def _build(root: Path, options: Options, write: bool, cache: BuildCache, started
     from .incremental import rebuild, scan
     from .pipeline import fail_on
 
-    build = rebuild(root, options, None, scan(root), cache)
+    # The site goes to disk page by page as it is rendered (in the cache folder, beside the output, so that the
+    # writer can link the files into the new site), never held in memory whole.
+    try:
+        build = rebuild(root, options, None, scan(root), cache, _spool(cache.folder))
+    except OSError as exc:  # the disk refused the pages as they were rendered
+        raise WriteFailed(reason(exc)) from exc
     site, files, pages, calendars = build.site, build.files, list(build.pages.values()), build.calendars
     assert calendars is not None  # made anew in a build from nothing
     problems = Problems(site.problems)

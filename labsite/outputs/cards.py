@@ -45,16 +45,14 @@ def card_path(title: str, tagline: str, site: str) -> str:
     return f"{CARDS_DIR}/{key}.png"
 
 
-def card(title: str, tagline: str, site: str, cache: Path) -> tuple[str, bytes]:
-    """A card's output path and PNG bytes, from the cache when it was drawn before."""
+def card(title: str, tagline: str, site: str, cache: Path) -> tuple[str, Path]:
+    """A card's output path and its PNG file in the ``cache`` folder, drawn there unless it was drawn before."""
     path = card_path(title, tagline, site)
     cached = cache / path
-    if cached.is_file():
-        return path, cached.read_bytes()
-    data = draw_card(title, tagline, site)
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(cached, data)
-    return path, data
+    if not cached.is_file():
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(cached, draw_card(title, tagline, site))
+    return path, cached
 
 
 def wrap(text: str, face: ImageFont.FreeTypeFont, width: int) -> list[str]:

@@ -16,7 +16,7 @@ import re
 import signal
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ import pagefind_bin
 from ..load.cache import BuildCache, code_digest
 from ..model.problems import Problems
 from .kind import Given, Made
+from .writer import reason
 
 #: The folder of the index in the output; the search page's script loads ``/pagefind/pagefind.js``.
 INDEX_DIR = "pagefind"
@@ -124,17 +125,42 @@ def question_page(lang: str, url: str, question: Mapping[str, Any], lab: str) ->
             "</main></body></html>")
 
 
-def index_input(given: Given) -> dict[str, str]:
-    """The documents the indexer reads, by path: the pages marked for search and the FAQ questions."""
+def index_input(given: Given) -> Iterator[tuple[str, str]]:
+    """The documents the indexer reads, one at a time by path: the pages marked for search, then the FAQ questions.
+
+    They are made as they are read, so that the pages of a large site never all sit in memory at once.
+    """
     languages = set(given.config.languages)
     drafts = {page.output_path for page in given.pages if page.draft}  # only in a preview with drafts
-    documents = {path: data.decode("utf-8") for path, data in sorted(given.rendered.items())
-                 if path.endswith(".html") and path.split("/", 1)[0] in languages and BODY_MARK in data
-                 and path not in drafts}
-    documents.update(question_documents(given))
-    documents = {path: with_other_names(text, person_names(given, path)) for path, text in documents.items()}
-    return {path: with_typed_forms(spaced(text)) if path.split("/", 1)[0] in TYPED_LANGUAGES else spaced(text)
-            for path, text in documents.items()}
+    questions = dict(question_documents(given))
+    for path in sorted(given.rendered):
+        if path.endswith(".html") and path.split("/", 1)[0] in languages and path not in drafts:
+            data = given.rendered[path]
+            if BODY_MARK in data:
+                text = questions.pop(path) if path in questions else data.decode("utf-8")
+                yield path, _prepared(given, path, text)
+    for path, text in questions.items():
+        yield path, _prepared(given, path, text)
+
+
+def _prepared(given: Given, path: str, text: str) -> str:
+    """A document as the indexer reads it: names in the other languages added, cells spaced, typed forms added."""
+    text = spaced(with_other_names(text, person_names(given, path)))
+    return with_typed_forms(text) if path.split("/", 1)[0] in TYPED_LANGUAGES else text
+
+
+def write_documents(documents: Iterable[tuple[str, str]], folder: Path) -> tuple[str, int]:
+    """Write ``documents`` under ``folder`` for the indexer; one digest of them all (see :func:`digest`), and
+    how many there are."""
+    digest, count = hashlib.sha256(), 0
+    for path, text in documents:
+        data = text.encode()
+        digest.update(path.encode() + b"\0" + data + b"\0")
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        count += 1
+    return digest.hexdigest(), count
 
 
 def indexer() -> str:
@@ -148,8 +174,8 @@ def indexer() -> str:
         raise RuntimeError(f"pagefind's program is missing ({exc})") from None
 
 
-def _index(documents: Mapping[str, str], work: Path) -> None:
-    """Run pagefind over ``documents`` written under ``work/site``, its files to ``work/index``; raise on failure.
+def _index(work: Path) -> None:
+    """Run pagefind over the documents written under ``work/site``, its files to ``work/index``; raise on failure.
 
     The indexer is pagefind's own program (what ``python -m pagefind`` runs, without a Python started for it)
     over one folder. pagefind's asyncio API (``PagefindIndex``) was tried first: it waits 0.1 s for each answer
@@ -157,10 +183,6 @@ def _index(documents: Mapping[str, str], work: Path) -> None:
     file-size limit), so the build could neither report nor stop.
     """
     site = work / "site"
-    for path, text in documents.items():
-        target = site / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
     program = indexer()
     command = [program, "--site", str(site), "--output-path", str(work / "index")]
     try:
@@ -177,26 +199,25 @@ def _index(documents: Mapping[str, str], work: Path) -> None:
         raise RuntimeError(f"{said[-1] if said else 'pagefind failed'} ({ending})")
 
 
-def run_indexer(documents: Mapping[str, str]) -> dict[str, bytes]:
-    """pagefind's files for ``documents``, by path under :data:`INDEX_DIR` (the interfaces it bundles left out)."""
-    with tempfile.TemporaryDirectory(prefix="labsite-search-") as folder:
-        work = Path(folder)
-        _index(documents, work)
-        out = work / "index"
-        files = {f"{INDEX_DIR}/{p.relative_to(out).as_posix()}": p.read_bytes() for p in sorted(out.rglob("*"))
-                 if p.is_file() and not p.name.startswith(UNUSED)}
+def run_indexer(work: Path) -> dict[str, bytes]:
+    """pagefind's files for the documents written under ``work/site`` (:func:`write_documents`), by path under
+    :data:`INDEX_DIR` (the interfaces it bundles left out)."""
+    _index(work)
+    out = work / "index"
+    files = {f"{INDEX_DIR}/{p.relative_to(out).as_posix()}": p.read_bytes() for p in sorted(out.rglob("*"))
+             if p.is_file() and not p.name.startswith(UNUSED)}
     entry = f"{INDEX_DIR}/{ENTRY_FILE}"
     if entry in files:  # pagefind lists the languages in a different order in every run
         files[entry] = json.dumps(json.loads(files[entry]), sort_keys=True, separators=(",", ":")).encode()
     return files
 
 
-def _digest(documents: Mapping[str, str]) -> str:
+def digest(documents: Iterable[tuple[str, str]]) -> str:
     """One digest of the documents the indexer reads: the same documents give the same index."""
-    digest = hashlib.sha256()
-    for path, text in documents.items():
-        digest.update(path.encode() + b"\0" + text.encode() + b"\0")
-    return digest.hexdigest()
+    found = hashlib.sha256()
+    for path, text in documents:
+        found.update(path.encode() + b"\0" + text.encode() + b"\0")
+    return found.hexdigest()
 
 
 @functools.lru_cache(maxsize=1)
@@ -239,28 +260,38 @@ class SearchOutput:
 
     def reads(self, given: Given) -> object:
         """The documents the indexer reads, as one digest (the same documents give the same index)."""
-        return _digest(index_input(given))
+        return digest(index_input(given))
 
     def make(self, given: Given) -> Made:
         """The index files, kept in the build cache by their documents; an error with the indexer's message."""
-        documents = index_input(given)
-        if not documents:
-            return Made({})
-        key = BuildCache.key(_cache_kind(), _digest(documents).encode())
-        stored = given.cache.get(key) if given.cache is not None else None
-        files = unpack(stored) if stored is not None else None
-        if files is not None:
-            return Made(files)
-        try:
-            files = run_indexer(documents)
-        except Exception as error:  # noqa: BLE001 - whatever the indexer raises is reported, not a crash
-            problems = Problems()
-            problems.error(INDEX_DIR, 0, f"the search index could not be made: {error}", HINT)
-            return Made({}, tuple(problems))
+        with tempfile.TemporaryDirectory(prefix="labsite-search-") as folder:
+            work = Path(folder)
+            try:
+                found, count = write_documents(index_input(given), work / "site")
+            except OSError as error:
+                return _failed(f"its documents could not be written: {reason(error)}")
+            if not count:
+                return Made({})
+            key = BuildCache.key(_cache_kind(), found.encode())
+            stored = given.cache.get(key) if given.cache is not None else None
+            files = unpack(stored) if stored is not None else None
+            if files is not None:
+                return Made(files)
+            try:
+                files = run_indexer(work)
+            except Exception as error:  # noqa: BLE001 - whatever the indexer raises is reported, not a crash
+                return _failed(str(error))
         if given.cache is not None:
             given.cache.put(key, pack(files))
             given.cache.flush()
         return Made(files)
+
+
+def _failed(why: str) -> Made:
+    """No index, and the error that says why."""
+    problems = Problems()
+    problems.error(INDEX_DIR, 0, f"the search index could not be made: {why}", HINT)
+    return Made({}, tuple(problems))
 
 
 OUTPUT = SearchOutput()

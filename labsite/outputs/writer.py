@@ -17,19 +17,12 @@ from typing import Any, Protocol
 
 from ..load.paths import output_problem
 from .manifest import Copies, Manifest, digest_of, load_manifest, save_manifest, stamp_of
+from .spool import Spool, UnsafeOutput, checked, link_or_copy
 
 #: Plain words for the errors a disk gives.
 REASONS = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
            errno.EACCES: "permission denied", errno.EPERM: "permission denied",
            errno.EFBIG: "a file is larger than this system allows", errno.EROFS: "the disk is read-only"}
-
-#: Why a hard link may be refused where a copy works: no links on this file system, or too many to one file.
-LINK_REFUSED = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
-
-
-class UnsafeOutput(OSError):
-    """The output folder is not one the build may replace (it changed since the settings were checked)."""
-
 
 def reason(exc: OSError) -> str:
     """Why writing failed, in plain words."""
@@ -62,6 +55,8 @@ def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = Non
     With ``compressor``, each file gets its precompressed copies beside it. A file that the previous ``target``
     holds with the same bytes is hard-linked from there (copied where links cannot be made), and so are its
     copies when ``manifest`` (see :mod:`labsite.outputs.manifest`) vouches for them. Returns the size of every file.
+    The files of a :class:`Spool` are linked from it rather than written again, and the spool then reads them
+    from ``target``.
     """
     target = _replaceable(target, root)
     previous = load_manifest(manifest if compressor is not None else None, target)
@@ -78,6 +73,8 @@ def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = Non
         with deferred_interrupt():
             shutil.rmtree(staging, ignore_errors=True)
         raise
+    if isinstance(files, Spool):
+        files.moved(target)
     if compressor is not None:
         save_manifest(manifest, target, recorded, stage.sizes)
     return stage.sizes
@@ -126,7 +123,7 @@ def _write_all(stage: _Stage, files: Mapping[str, bytes], compressor: Compressor
         fresh: dict[str, bytes] = {}
         for rel in names[start:start + BATCH]:
             data = files[rel]
-            same = stage.put(rel, data)
+            same = stage.put(rel, data, files.location(rel) if isinstance(files, Spool) else None)
             recipe = compressor.recipe(rel, data) if compressor is not None else ""
             if not recipe:
                 continue
@@ -161,10 +158,7 @@ class _Stage:
 
     def path(self, rel: str) -> Path:
         """Where ``rel`` goes in the staging folder, refused when it would lead outside it."""
-        parts = rel.split("/")
-        if not rel or rel.startswith("/") or "\\" in rel or "\0" in rel or {"", ".", ".."} & set(parts):
-            raise UnsafeOutput(f"refusing to write outside the output folder: {rel}")
-        path = self.staging / rel
+        path = self.staging / checked(rel)
         if rel in self.sizes:  # written twice: the first may be a link to the previous site, never write into it
             path.unlink()
         if path.parent not in self.made:
@@ -177,13 +171,18 @@ class _Stage:
         self.path(rel).write_bytes(data)
         self.sizes[rel] = len(data)
 
-    def put(self, rel: str, data: bytes) -> bool:
-        """Link ``rel`` from the previous site when it holds the same bytes, else write it; whether it was linked."""
+    def put(self, rel: str, data: bytes, spooled: Path | None = None) -> bool:
+        """Link ``rel`` from the previous site when it holds the same bytes, else write it (link it from where it
+        was ``spooled``); whether it came from the previous site."""
         old = self.previous / rel if self.previous is not None and self.inside(rel.rpartition("/")[0]) else None
         if old is not None and (stamp := stamp_of(old)) is not None and stamp[2] == len(data) and _same(old, data):
             self.link(rel)
             return True
-        self.write(rel, data)
+        if spooled is None:
+            self.write(rel, data)
+        else:
+            link_or_copy(spooled, self.path(rel))
+            self.sizes[rel] = len(data)
         return False
 
     def inside(self, folder: str) -> bool:
@@ -201,13 +200,8 @@ class _Stage:
     def link(self, rel: str) -> None:
         """Hard-link ``rel`` from the previous site (a copy where the file system has no links)."""
         assert self.previous is not None
-        path, old = self.path(rel), self.previous / rel
-        try:
-            os.link(old, path, follow_symlinks=False)
-        except OSError as exc:
-            if exc.errno not in LINK_REFUSED:
-                raise
-            shutil.copyfile(old, path, follow_symlinks=False)
+        path = self.path(rel)
+        link_or_copy(self.previous / rel, path)
         self.sizes[rel] = os.lstat(path).st_size
 
 

@@ -1,0 +1,131 @@
+"""The files of a build kept on disk as they are made, so that a site of any size never has to fit in memory."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterator, MutableMapping
+from pathlib import Path
+
+#: The spool folders' names start so, followed by the building process's id.
+PREFIX = "spool-"
+#: Why a hard link may be refused where a copy works: no links on this file system, or too many to one file.
+LINK_REFUSED = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
+
+
+class UnsafeOutput(OSError):
+    """A path that would lead outside the output folder, or an output folder the build may not replace."""
+
+
+def checked(rel: str) -> str:
+    """``rel``, a relative output path, refused when it would lead outside the folder it is written into."""
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or "\\" in rel or "\0" in rel or {"", ".", ".."} & set(parts):
+        raise UnsafeOutput(f"refusing to write outside the output folder: {rel}")
+    return rel
+
+
+def link_or_copy(source: Path, path: Path) -> None:
+    """Hard-link ``source`` as ``path`` (a copy where the file system has no links, or across file systems)."""
+    try:
+        os.link(source, path, follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno not in LINK_REFUSED:
+            raise
+        shutil.copyfile(source, path, follow_symlinks=False)
+
+
+class Spool(MutableMapping[str, bytes]):
+    """Output files by relative path, each written to a folder of its own as soon as it is made.
+
+    Only the paths and sizes stay in memory; reading a file reads it back. Forked workers may :meth:`store`
+    files themselves and hand the parent only their sizes (:meth:`add`). The writer links the files into the
+    new site rather than writing them again, then :meth:`moved` points the spool at the site, so that the
+    build's files can still be read. The folder is removed with the spool.
+    """
+
+    def __init__(self, parent: Path | None = None) -> None:
+        if parent is not None:
+            parent.mkdir(parents=True, exist_ok=True)
+            remove_abandoned(parent)
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=parent))
+        self.sizes: dict[str, int] = {}
+        self._made: set[Path] = {self.folder}
+        self._remove = weakref.finalize(self, shutil.rmtree, self.folder, True)
+
+    def location(self, rel: str) -> Path:
+        """Where the file ``rel`` is on disk."""
+        return self.folder / rel
+
+    def _target(self, rel: str) -> Path:
+        """Where a new file ``rel`` goes, its folder made, anything there before removed."""
+        path = self.folder / checked(rel)
+        if path.parent not in self._made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._made.update(path.parents)
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        return path
+
+    def store(self, rel: str, data: bytes) -> int:
+        """Write the file ``rel`` (in this process or a forked worker); its size, for :meth:`add`."""
+        self._target(rel).write_bytes(data)
+        return len(data)
+
+    def add(self, rel: str, size: int) -> None:
+        """Count the file ``rel`` that :meth:`store` wrote (perhaps in a worker) as one of the spool's."""
+        self.sizes[rel] = size
+
+    def moved(self, folder: Path) -> None:
+        """The files are now in ``folder`` (the written site): read them there, and remove the spool's own folder."""
+        self._remove()
+        self.folder, self._made = folder, set()
+
+    def close(self) -> None:
+        """Remove the spool's folder now (it is removed anyway when the spool is no longer used)."""
+        self._remove()
+
+    def __setitem__(self, rel: str, data: bytes) -> None:
+        self.add(rel, self.store(rel, data))
+
+    def __getitem__(self, rel: str) -> bytes:
+        if rel not in self.sizes:
+            raise KeyError(rel)
+        return (self.folder / rel).read_bytes()
+
+    def __delitem__(self, rel: str) -> None:
+        del self.sizes[rel]
+        with contextlib.suppress(FileNotFoundError):
+            (self.folder / rel).unlink()
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self.sizes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sizes)
+
+    def __len__(self) -> int:
+        return len(self.sizes)
+
+
+def remove_abandoned(parent: Path) -> None:
+    """Remove the spool folders in ``parent`` left by builds that stopped without cleaning up (their process is gone)."""
+    for leftover in parent.glob(f"{PREFIX}*"):
+        pid = leftover.name[len(PREFIX):].partition("-")[0]
+        if pid.isdigit() and leftover.is_dir() and not leftover.is_symlink() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` is running."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

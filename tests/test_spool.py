@@ -1,0 +1,114 @@
+"""A build streams its files to disk as they are rendered (``outputs.spool``) instead of holding the site in memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from labsite.build.run import Options, build_site
+from labsite.model.problems import BuildFailed
+from labsite.model.timezones import zone
+from labsite.outputs.spool import PREFIX, Spool, UnsafeOutput
+from tests.test_lean_writing import contents
+
+NOW = dt.datetime(2025, 8, 1, 12, 0, tzinfo=zone("Asia/Almaty"))
+
+
+def spools(root: Path) -> list[Path]:
+    """The spool folders in the project's cache folder."""
+    return sorted((root / ".cache").glob(f"{PREFIX}*"))
+
+
+def add_news(root: Path, count: int) -> None:
+    """``count`` more news articles in English, so that the pages are rendered by forked workers."""
+    for number in range(count):
+        folder = root / "content/news"
+        (folder / f"extra-{number}.yaml").write_text("date: 2025-07-01\n", encoding="utf-8")
+        (folder / f"extra-{number}.en.md").write_text(
+            f"---\ntitle: Extra news {number}\nsummary: One more.\n---\nText of article {number}.\n", encoding="utf-8")
+
+
+def test_a_build_puts_each_file_on_disk_once_and_reads_it_from_the_written_site(sample_site: Path) -> None:
+    add_news(sample_site, 20)  # over 48 pages: rendered on two cores, each worker writing what it renders
+    result = build_site(sample_site, Options(NOW, cache=True, jobs=2))
+    site = sample_site / "_site"
+    assert isinstance(result.files, Spool) and result.files.folder == site.resolve()
+    on_disk = contents(site)
+    written = {path for path in on_disk if not path.endswith((".gz", ".br"))}
+    assert set(result.files) == written and len(written) > 60
+    assert all(result.files[path] == on_disk[path] for path in written)
+    # The spool's files were linked into the site, not written twice, and its folder is gone.
+    assert spools(sample_site) == []
+    page = site / "en/news/extra-3/index.html"
+    assert b"Extra news 3" in page.read_bytes() and page.stat().st_nlink == 1
+
+
+def test_the_site_is_the_same_built_on_one_core_or_two(sample_site: Path, tmp_path: Path) -> None:
+    add_news(sample_site, 20)
+    one = dict(build_site(sample_site, Options(NOW, jobs=1), write=False).files.items())
+    two = build_site(sample_site, Options(NOW, jobs=2), write=False).files
+    assert one == dict(two.items()) and len(one) > 60
+
+
+def test_check_keeps_its_files_only_as_long_as_they_are_used(sample_site: Path) -> None:
+    result = build_site(sample_site, Options(NOW, cache=True), write=False)
+    assert isinstance(result.files, Spool)
+    folder = result.files.folder
+    assert folder.parent == (sample_site / ".cache") and (folder / "en/about/index.html").is_file()
+    assert not (sample_site / "_site").exists()
+    del result
+    gc.collect()
+    assert not folder.exists()
+
+
+def test_a_failed_build_leaves_no_spool_behind(sample_site: Path) -> None:
+    build_site(sample_site, Options(NOW, cache=True))
+    (sample_site / "templates/page.html").write_text("{% block title %}{{ page.title | no_such_filter }}"
+                                                     "{% endblock %}", encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build_site(sample_site, Options(NOW, cache=True))
+    gc.collect()
+    assert spools(sample_site) == []
+
+
+def test_the_spool_of_a_build_that_was_killed_is_removed_by_the_next_one(sample_site: Path) -> None:
+    # A build killed half-way (SIGKILL, a power cut) leaves its spool; its process is gone.
+    script = ("import os, sys; from pathlib import Path; from labsite.outputs.spool import Spool; "
+              "s = Spool(Path(sys.argv[1])); s['en/index.html'] = b'half'; os._exit(0)")
+    subprocess.run([sys.executable, "-c", script, str(sample_site / ".cache")], check=True,
+                   cwd=Path(__file__).resolve().parent.parent)
+    assert len(spools(sample_site)) == 1
+    # A spool of a running process (this one) is another build's, and is left alone.
+    running = Spool(sample_site / ".cache")
+    build_site(sample_site, Options(NOW, cache=True))
+    assert spools(sample_site) == [running.folder]
+    running.close()
+    assert spools(sample_site) == []
+
+
+def test_a_spool_refuses_paths_outside_its_folder_and_reads_back_what_it_stored(tmp_path: Path) -> None:
+    spool = Spool(tmp_path)
+    for bad in ("../outside.html", "/etc/passwd", "a/../../b", "a\\b", "", "a//b"):
+        with pytest.raises(UnsafeOutput):
+            spool[bad] = b"x"
+    assert list(tmp_path.rglob("outside.html")) == []
+    spool["en/index.html"] = b"page"
+    size = spool.store("en/other/index.html", b"made by a worker")  # as a forked worker does
+    assert "en/other/index.html" not in spool
+    spool.add("en/other/index.html", size)
+    assert dict(spool.items()) == {"en/index.html": b"page", "en/other/index.html": b"made by a worker"}
+    spool["en/index.html"] = b"again"
+    assert spool["en/index.html"] == b"again" and len(spool) == 2
+    del spool["en/index.html"]
+    assert "en/index.html" not in spool and not (spool.folder / "en/index.html").exists()
+    with pytest.raises(KeyError):
+        spool["en/index.html"]
+    folder = spool.folder
+    spool.close()
+    assert not folder.exists() and os.listdir(tmp_path) == []
