@@ -179,7 +179,7 @@ def measure_search(name: str, root: Path, runs: int) -> None:
             started = time.perf_counter()
             _, count = search.write_documents(search.index_input(given), Path(folder) / "site")
             prepared = time.perf_counter()
-            files = search.run_indexer(Path(folder))
+            files = search.run_indexer(Path(folder), site.config.languages, options.jobs)
         prepare.append(prepared - started)
         index.append(time.perf_counter() - prepared)
     fragments = {path: data for path, data in files.items() if "/fragment/" in path}

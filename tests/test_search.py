@@ -14,7 +14,7 @@ from labsite.build.pipeline import Options
 from labsite.build.run import build_site
 from labsite.model.problems import BuildFailed
 from labsite.model.timezones import zone
-from labsite.outputs import search
+from labsite.outputs import indexer, search
 
 LANGS = ("kk", "ru", "en")
 NOW = dt.datetime(2025, 8, 1, 12, tzinfo=zone("Asia/Almaty"))
@@ -39,7 +39,7 @@ def test_the_build_writes_one_index_per_language_and_none_of_pagefinds_own_inter
     entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert sorted(entry["languages"]) == sorted(LANGS)
     assert (index / "pagefind.js").is_file() and (index / "pagefind-worker.js").is_file()
-    assert not [p.name for p in index.iterdir() if p.name.startswith(search.UNUSED)]
+    assert not [p.name for p in index.iterdir() if p.name.startswith(indexer.UNUSED)]
 
 
 def test_item_pages_and_questions_are_indexed_but_lists_home_search_and_404_are_not(built_sample: Path) -> None:
@@ -149,7 +149,7 @@ def test_an_index_kept_in_the_build_cache_is_used_again_and_equals_a_new_one(
     index = {path: data for path, data in first.items() if path.startswith(f"{search.INDEX_DIR}/")}
     assert index
 
-    def no_indexer(documents: object) -> dict[str, bytes]:
+    def no_indexer(*arguments: object) -> dict[str, bytes]:
         raise AssertionError("the indexer ran although the cache holds this index")
 
     monkeypatch.setattr(search, "run_indexer", no_indexer)
@@ -169,3 +169,40 @@ def test_pack_and_unpack_give_back_the_files_and_refuse_other_values() -> None:
     assert search.unpack(search.pack(files)) == files
     assert search.unpack(search.pack(files)[:-3]) is None
     assert search.unpack(search.pack({"../outside.txt": b"x"})) is None
+
+
+def documents(folder: Path, pages: dict[str, str]) -> None:
+    """Small pages for the indexer under ``folder/site``, by path, each in the language given with it."""
+    for path, lang in pages.items():
+        target = folder / "site" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        words = " ".join(f"{lang}word{n}" for n in range(len(path)))
+        target.write_text(f'<!doctype html><html lang="{lang}"><head><title>{path}</title></head><body>'
+                          f"<main data-pagefind-body><h1>{path}</h1><p>{words} kino</p></main></body></html>",
+                          encoding="utf-8")
+
+
+def entry_languages(files: dict[str, bytes]) -> dict[str, int]:
+    """The languages of an index with their number of pages."""
+    entry = json.loads(files[f"{search.INDEX_DIR}/{indexer.ENTRY_FILE}"])
+    return {code: value["page_count"] for code, value in entry["languages"].items()}
+
+
+def test_each_language_indexed_on_its_own_gives_the_files_of_one_run_over_all(tmp_path: Path) -> None:
+    pages = {f"{lang}/page-{n}/index.html": lang for lang in ("kk", "ru", "en") for n in range(3 + len(lang))}
+    documents(tmp_path, pages)
+    apart = search.run_indexer(tmp_path, ("kk", "ru", "en"), jobs=2)
+    together = search.run_indexer(tmp_path)  # no languages named: one run over the whole folder
+    assert apart == together
+    assert entry_languages(apart) == {"kk": 5, "ru": 5, "en": 5}
+    assert {path for path in apart if path.endswith(".pf_meta")} == {
+        path for path in together if path.endswith(".pf_meta")} and len(apart) > 10
+
+
+def test_runs_that_do_not_fit_together_give_way_to_one_run(tmp_path: Path) -> None:
+    # A page under kk/ in Russian: the run for kk/ and the run for ru/ would both make a Russian index.
+    documents(tmp_path, {"kk/a/index.html": "kk", "kk/b/index.html": "ru", "ru/c/index.html": "ru"})
+    files = search.run_indexer(tmp_path, ("kk", "ru"), jobs=2)
+    assert entry_languages(files) == {"kk": 1, "ru": 2}
+    assert files == search.run_indexer(tmp_path)
+    assert indexer.merged([{"pagefind/x": b"1"}, {"pagefind/x": b"2"}]) is None

@@ -10,35 +10,22 @@ import functools
 import hashlib
 import html
 import importlib.metadata
-import json
-import os
 import re
-import signal
-import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-import pagefind_bin
-
 from ..load.cache import BuildCache, code_digest
 from ..model.problems import Problems
+from .indexer import INDEX_DIR, run_indexer
 from .kind import Given, Made
 from .writer import reason
 
-#: The folder of the index in the output; the search page's script loads ``/pagefind/pagefind.js``.
-INDEX_DIR = "pagefind"
-#: The file that names each language's index; the search page's script starts from it.
-ENTRY_FILE = "pagefind-entry.json"
 #: What a page's ``<main>`` carries when it is to be indexed (set by the templates of lab, edition, person…).
 BODY_MARK = b"data-pagefind-body"
-#: pagefind's own search interfaces and highlighter: the site has its own small script, so these are not published.
-UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 #: The languages whose pages are also indexed in the form typed without their own letters.
 TYPED_LANGUAGES = ("kk",)
-#: Seconds the indexer may take before the build gives up on it (a generated 3,000-page site takes about 6).
-INDEX_TIMEOUT = 600
 #: Letters of Kazakh that a Russian keyboard lacks, and what a visitor types instead (see :func:`normalise`).
 KAZAKH_LETTERS = str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиагкноуухи")
 TAG = re.compile(r"<[^>]*>")
@@ -163,55 +150,6 @@ def write_documents(documents: Iterable[tuple[str, str]], folder: Path) -> tuple
     return digest.hexdigest(), count
 
 
-def indexer() -> str:
-    """The path of pagefind's program: ``PAGEFIND_BINARY_PATH`` as pagefind reads it, else the one of ``pagefind-bin``."""
-    chosen = os.environ.get("PAGEFIND_BINARY_PATH")
-    if chosen:
-        return chosen
-    try:
-        return str(pagefind_bin.get_executable())
-    except FileNotFoundError as exc:
-        raise RuntimeError(f"pagefind's program is missing ({exc})") from None
-
-
-def _index(work: Path) -> None:
-    """Run pagefind over the documents written under ``work/site``, its files to ``work/index``; raise on failure.
-
-    The indexer is pagefind's own program (what ``python -m pagefind`` runs, without a Python started for it)
-    over one folder. pagefind's asyncio API (``PagefindIndex``) was tried first: it waits 0.1 s for each answer
-    of the indexer (9 s for 87 pages sent one by one), and it waits forever when the indexer dies (a full disk, a
-    file-size limit), so the build could neither report nor stop.
-    """
-    site = work / "site"
-    program = indexer()
-    command = [program, "--site", str(site), "--output-path", str(work / "index")]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=INDEX_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"pagefind did not finish in {INDEX_TIMEOUT} s") from None
-    except OSError as exc:
-        raise RuntimeError(f"{program} could not be started: {exc.strerror or exc}") from None
-    if done.returncode == -signal.SIGXFSZ:
-        raise RuntimeError(f"a file is larger than this system allows (stopped by signal {signal.SIGXFSZ.value})")
-    if done.returncode:
-        said = (done.stderr.strip() or done.stdout.strip()).splitlines()
-        ending = f"exit status {done.returncode}" if done.returncode > 0 else f"stopped by signal {-done.returncode}"
-        raise RuntimeError(f"{said[-1] if said else 'pagefind failed'} ({ending})")
-
-
-def run_indexer(work: Path) -> dict[str, bytes]:
-    """pagefind's files for the documents written under ``work/site`` (:func:`write_documents`), by path under
-    :data:`INDEX_DIR` (the interfaces it bundles left out)."""
-    _index(work)
-    out = work / "index"
-    files = {f"{INDEX_DIR}/{p.relative_to(out).as_posix()}": p.read_bytes() for p in sorted(out.rglob("*"))
-             if p.is_file() and not p.name.startswith(UNUSED)}
-    entry = f"{INDEX_DIR}/{ENTRY_FILE}"
-    if entry in files:  # pagefind lists the languages in a different order in every run
-        files[entry] = json.dumps(json.loads(files[entry]), sort_keys=True, separators=(",", ":")).encode()
-    return files
-
-
 def digest(documents: Iterable[tuple[str, str]]) -> str:
     """One digest of the documents the indexer reads: the same documents give the same index."""
     found = hashlib.sha256()
@@ -278,7 +216,7 @@ class SearchOutput:
             if files is not None:
                 return Made(files)
             try:
-                files = run_indexer(work)
+                files = run_indexer(work, given.config.languages, given.jobs)
             except Exception as error:  # noqa: BLE001 - whatever the indexer raises is reported, not a crash
                 return _failed(str(error))
         if given.cache is not None:
