@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import os
 import re
 import time
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -188,6 +190,27 @@ def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[s
         finally:
             own.close()
         return dataclasses.replace(build, cache_warnings=tuple(own.warnings))
+    with collector_paused() if previous is not None else contextlib.nullcontext():
+        return _rebuild(root, options, previous, stamps, cache, into)
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector held for the block: a full collection walks every object of the loaded site
+    (about 70 ms for 3,000 pages) and would fall in the middle of the preview's rebuild after an edit, every
+    other one; it runs after it instead, while the visitor's page reloads."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[str, Stamp], cache: BuildCache,
+             into: MutableMapping[str, bytes] | None) -> Build:
+    """:func:`rebuild` with the build cache open."""
     started = time.perf_counter()
     changed = changed_files(previous.stamps, stamps) if previous else frozenset(stamps)
     content_only = all(path.startswith("content/") for path in changed)
