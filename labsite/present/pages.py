@@ -14,6 +14,8 @@ from .search import search_page
 from .views import Views, date_attr
 
 PLACES_FILE = "content/places.yaml"
+#: How many articles a page of the news list shows: a list that stays light on a phone, however long the news.
+NEWS_PER_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
     faqs = sorted(content.faqs.values(), key=lambda f: (f.order, f.id))
     yield OutputPage("faq/", lang, "faq.html", {"faqs": [_faq(views, f) for f in faqs]},
                      _files(*(f.meta for f in faqs), *(e.meta for e in editions)))
-    yield OutputPage("news/", lang, "news.html", {"articles": news_cards}, _files(*(a.meta for a in news)))
+    yield from news_pages(views, news, news_cards)
     for article, card in zip(news, news_cards, strict=True):
         context = {"article": card, "text": views.text(article.meta)}
         yield OutputPage(f"news/{article.id}/", lang, "article.html", context, _files(article.meta), article.meta.draft)
@@ -115,6 +117,28 @@ def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
     yield OutputPage("search/", lang, "search.html", search_page(views, [views.text(lab.meta).title for lab in labs]),
                      _files(*(lab.meta for lab in labs)))
     yield OutputPage("404.html", lang, "404.html", {"noindex": True}, frozenset())
+
+
+def news_route(number: int) -> str:
+    """The route of the news list's page ``number`` (1: the newest articles)."""
+    return "news/" if number == 1 else f"news/page/{number}/"
+
+
+def news_pages(views: Views, news: list[Any], cards: list[dict[str, Any]]) -> Iterator[OutputPage]:
+    """The news list, newest first, :data:`NEWS_PER_PAGE` articles a page, each page with links to its neighbours.
+
+    A page depends on the files of the articles it lists: an edit of an article's text renders again its own
+    page of the list only (its card's title or summary is in the page's values, so a change of those is seen).
+    """
+    chunks = [list(range(start, min(start + NEWS_PER_PAGE, len(news)))) for start in range(0, len(news), NEWS_PER_PAGE)]
+    count = max(len(chunks), 1)
+    for number, chunk in enumerate(chunks or [[]], start=1):
+        pagination = {"number": number, "count": count,
+                      "newer": views.url(news_route(number - 1)) if number > 1 else None,
+                      "older": views.url(news_route(number + 1)) if number < count else None}
+        yield OutputPage(news_route(number), views.lang.code, "news.html",
+                         {"articles": [cards[i] for i in chunk], "pagination": pagination},
+                         _files(*(news[i].meta for i in chunk)))
 
 
 def _progress(views: Views, edition: Any, card: dict[str, Any]) -> dict[str, Any]:
