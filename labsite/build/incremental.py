@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment, meta
 from jinja2.exceptions import TemplateError
@@ -31,8 +30,10 @@ from .pipeline import (
     Output,
     assemble,
     load_site,
+    menu_pages,
     page_contexts,
     render_pages,
+    shared_values,
     site_outputs,
 )
 
@@ -50,7 +51,8 @@ class Build:
 
     site: LoadedSite
     pages: dict[str, OutputPage]
-    contexts: dict[str, dict[str, Any]]
+    #: Per language, what every page's common values are made of (``pipeline.shared_values``).
+    shared: dict[str, object]
     files: MutableMapping[str, bytes]
     stamps: dict[str, Stamp]
     now: dt.datetime
@@ -149,7 +151,7 @@ def _templates_of(changed: Iterable[str]) -> frozenset[str]:
 
 
 def stale_pages(previous: Build | None, site: LoadedSite, pages: list[OutputPage],
-                contexts: dict[str, dict[str, Any]], changed: frozenset[str]) -> list[OutputPage]:
+                shared: dict[str, object], changed: frozenset[str]) -> list[OutputPage]:
     """The pages to render again after ``changed`` files, given the previous good build."""
     if previous is None or CONFIG_FILE in changed:
         return pages
@@ -159,15 +161,17 @@ def stale_pages(previous: Build | None, site: LoadedSite, pages: list[OutputPage
     locales = {path.split("/")[1] for path in changed if path.startswith("locales/") and path.count("/") >= 2}
     templates = _templates_of(changed)
     closures = template_closures(next(iter(site.environments.values()))) if templates else {}
+    # A page's template receives its own values and the values common to its language (menu, links, names).
+    moved = {code for code, values in shared.items() if values != previous.shared.get(code)}
     stale = []
     for page in pages:
         key = page.output_path
         old = previous.pages.get(key)
-        if (old is None or key not in previous.files or page.lang in locales
+        if (old is None or key not in previous.files or page.lang in locales or page.lang in moved
                 or templates & closures.get(page.template, frozenset({page.template}))
                 or changed & (page.deps | old.deps)
-                # What the deps do not list (a lab's title on a person's page, the menu) still shows here.
-                or contexts[key] != previous.contexts.get(key)):
+                # What the deps do not list (a lab's title on a person's page) still shows here.
+                or page.draft != old.draft or page.context != old.context):
             stale.append(page)
     return stale
 
@@ -218,25 +222,33 @@ def _rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[
     site = load_site(root, options, unchanged=previous.site if previous is not None and content_only else None,
                      cache=cache, previous=previous.site if previous is not None else None, changed=changed)
     pages = assemble(site, options)
-    contexts = page_contexts(site, pages, options)
-    stale = stale_pages(previous, site, pages, contexts, changed)
+    menus = menu_pages(site, options)
+    shared = shared_values(site, menus)
+    stale = stale_pages(previous, site, pages, shared, changed)
+    contexts = page_contexts(site, stale, menus)
     files: MutableMapping[str, bytes] = {} if into is None else into
     if previous is not None:
         fresh_paths = {page.output_path for page in stale}
         files.update({page.output_path: previous.files[page.output_path] for page in pages
                       if page.output_path not in fresh_paths})
         # The og:image cards of the pages kept (named by their content, so a kept page's card is still right).
-        kept = {name.decode() for data in list(files.values()) for name in _CARD.findall(data)}
+        kept = {name.decode() for data in list(files.values()) for name in _CARD.findall(data, 0, _head_end(data))}
         files.update({path: previous.files[path] for path in kept if path in previous.files})
     render_pages(site, stale, contexts, options, files)
     before = previous.outputs if previous is not None else {}
     outputs = site_outputs(site, pages, files, options, before, cache)
     for _, made in outputs.values():
         files.update(made.files)
-    return Build(site, {page.output_path: page for page in pages}, contexts, files, stamps, options.now,
+    return Build(site, {page.output_path: page for page in pages}, shared, files, stamps, options.now,
                  frozenset(page.output_path for page in stale),
                  time.perf_counter() - started, outputs, tuple(cache.warnings),
                  frozenset(options.deferred & before.keys()))
+
+
+def _head_end(page: bytes) -> int:
+    """Where a page's ``<head>`` ends (its og:image is named there), or its end when it has none."""
+    end = page.find(b"</head>")
+    return len(page) if end < 0 else end
 
 
 def complete(build: Build, options: Options) -> Build:

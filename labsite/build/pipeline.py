@@ -174,10 +174,16 @@ def card_image(site: LoadedSite, lang: str, title: str, cards: dict[str, Path]) 
     return {"url": site.config.url(f"/{path}"), "width": 1200, "height": 630, "alt": title}
 
 
-def page_contexts(site: LoadedSite, pages: list[OutputPage], options: Options) -> dict[str, dict[str, Any]]:
-    """Everything each page's template receives besides its head tags, by output path."""
-    menus = menu_pages(site, options)
+def page_contexts(site: LoadedSite, pages: list[OutputPage], menus: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Everything each page's template receives besides its head tags, by output path (menus: :func:`menu_pages`)."""
     return {page.output_path: {**common_context(site, page, menus[page.lang]), **page.context} for page in pages}
+
+
+def shared_values(site: LoadedSite, menus: dict[str, Any]) -> dict[str, object]:
+    """Per language, what :func:`common_context` makes a page's common values of besides its route and draft state."""
+    config = site.config
+    return {code: (menus[code], [language.name_of(other) for other in config.languages], asset_urls(site), config)
+            for code, language in site.languages.items()}
 
 
 #: A file a worker made: its bytes, or its size when the worker wrote it into the build's :class:`Spool` itself.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping
@@ -56,6 +57,11 @@ class Meta:
     texts: Mapping[str, Text] = field(default_factory=dict)
     #: The facts file as read, kept for the line numbers of later checks.
     facts: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @functools.cached_property
+    def file_set(self) -> frozenset[str]:
+        """Every file this item is read from (made once: pages ask for it in every language)."""
+        return frozenset((self.path, *(t.path for t in self.texts.values())))
 
     def files(self) -> tuple[str, ...]:
         """Every file this item is read from."""

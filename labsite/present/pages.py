@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +30,7 @@ class OutputPage:
     deps: frozenset[str]
     draft: bool = False
 
-    @property
+    @functools.cached_property
     def output_path(self) -> str:
         """The file written, relative to the output folder."""
         if self.route.endswith(".html"):
@@ -39,7 +40,7 @@ class OutputPage:
 
 def _files(*metas: Meta) -> frozenset[str]:
     """The files the given items are read from."""
-    return frozenset(path for meta in metas for path in meta.files())
+    return metas[0].file_set if len(metas) == 1 else frozenset(path for meta in metas for path in meta.file_set)
 
 
 def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
@@ -108,7 +109,7 @@ def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
                      _files(*(f.meta for f in faqs), *(e.meta for e in editions)))
     yield from news_pages(views, news, news_cards)
     for article, card in zip(news, news_cards, strict=True):
-        context = {"article": card, "text": views.text(article.meta)}
+        context = {"article": card, "text": card["text"]}  # the card's text view: the same text, made once
         yield OutputPage(f"news/{article.id}/", lang, "article.html", context, _files(article.meta), article.meta.draft)
     for page in sorted(content.pages.values(), key=lambda p: (p.order, p.id)):
         yield OutputPage(f"{page.id}/", lang, "page.html", {"text": views.text(page.meta)}, _files(page.meta),

@@ -128,10 +128,8 @@ class Views:
 
     def text(self, meta: Meta, blocks: tuple[str, ...] = ()) -> TextView:
         """The item's text in the first language of the chain that has it."""
-        for lang in (*self.lang.chain, *sorted(meta.texts)):
-            if lang in meta.texts:
-                text = meta.texts[lang]
-                break
+        found = next((lang for lang in self.lang.chain if lang in meta.texts), None)
+        text = meta.texts[found if found is not None else min(meta.texts)]
         rendered = {name: to_html(text.field(name), self.content.html) for name in blocks if text.field(name).strip()}
         title = text.field("title") or text.field("role")
         body = to_html(text.body, self.content.html)
