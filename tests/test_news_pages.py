@@ -6,13 +6,15 @@ import datetime as dt
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Page
 
-from labsite.build.incremental import rebuild, scan
+from labsite.build.incremental import Build, rebuild, scan
 from labsite.build.run import Options, build_site
 from labsite.present.pages import NEWS_PER_PAGE
 from tests.browser import run_axe, run_vnu, serve_directory
+from tests.test_visitors import ALT, jpeg
 
 OPTIONS = Options(dt.datetime(2025, 8, 1, 12, tzinfo=dt.UTC))
 
@@ -94,3 +96,32 @@ def test_the_pages_of_the_list_are_accessible_and_their_links_fit_a_phone(sample
         page.locator(".pager a[rel=next]").click()
         assert page.url.endswith("/ru/news/page/3/") and page.title().startswith("Новости · страница 3 из 3")
     assert run_vnu([sample_site / "_site" / "ru/news/page/2/index.html"]) == []
+
+
+def test_a_preview_rebuild_keeps_the_cards_of_unchanged_articles_and_makes_the_rest_anew(sample_site: Path) -> None:
+    add_news(sample_site, 30)
+    (sample_site / "content/news/daily-5.jpg").write_bytes(jpeg(800, 600))
+    with (sample_site / "content/news/daily-5.yaml").open("a", encoding="utf-8") as facts:
+        facts.write("image:\n  file: daily-5.jpg\n" + ALT.format("A still"))
+    first = rebuild(sample_site, OPTIONS, None, scan(sample_site))
+    time.sleep(0.01)
+    text = sample_site / "content/news/daily-3.en.md"
+    text.write_text(text.read_text(encoding="utf-8").replace("title: Daily note 3", "title: Daily note three"),
+                    encoding="utf-8")
+    second = rebuild(sample_site, OPTIONS, first, scan(sample_site))
+
+    def card(build: Build, lang: str, article: str) -> dict[str, Any]:
+        return build.cards[lang][1][article][2]
+    for lang in ("kk", "ru", "en"):
+        assert card(second, lang, "daily-4") is card(first, lang, "daily-4")
+        assert card(second, lang, "daily-5") is card(first, lang, "daily-5")
+        assert card(second, lang, "daily-3") is not card(first, lang, "daily-3")
+        assert card(second, lang, "open-call") is not card(first, lang, "open-call")  # shows its edition's state
+    assert "Daily note three" in second.files["ru/news/page/2/index.html"].decode()
+    # Another picture under the same name: the article's card shows the new one.
+    time.sleep(0.01)
+    (sample_site / "content/news/daily-5.jpg").write_bytes(jpeg(900, 600))
+    third = rebuild(sample_site, OPTIONS, second, scan(sample_site))
+    assert card(third, "en", "daily-5")["image"] != card(second, "en", "daily-5")["image"]
+    # What the preview shows is what a build from nothing shows.
+    assert dict(third.files.items()) == dict(build_site(sample_site, OPTIONS, write=False).files.items())

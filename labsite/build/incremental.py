@@ -22,7 +22,7 @@ from ..outputs import ics, status
 from ..outputs.cards import CARDS_DIR
 from ..outputs.html import TEMPLATES_DIR
 from ..outputs.ics import Calendars
-from ..present.pages import OutputPage
+from ..present.pages import CardMemo, OutputPage
 from .options import INPUTS
 from .pipeline import (
     LoadedSite,
@@ -64,6 +64,8 @@ class Build:
     cache_warnings: tuple[str, ...] = ()
     #: Output kinds kept from the previous build unchecked (``Options.deferred``): :func:`complete` makes them.
     unfinished: frozenset[str] = frozenset()
+    #: The article cards made, for the next rebuild to keep those of unchanged articles.
+    cards: CardMemo = dataclasses.field(default_factory=dict)
 
     @property
     def calendars(self) -> Calendars | None:
@@ -221,7 +223,8 @@ def _rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[
     # Compiled templates are kept after a content edit: compiling them costs more than rendering a few pages.
     site = load_site(root, options, unchanged=previous.site if previous is not None and content_only else None,
                      cache=cache, previous=previous.site if previous is not None else None, changed=changed)
-    pages = assemble(site, options)
+    cards: CardMemo = {}
+    pages = assemble(site, options, previous.cards if previous is not None else None, cards)
     menus = menu_pages(site, options)
     shared = shared_values(site, menus)
     stale = stale_pages(previous, site, pages, shared, changed)
@@ -242,7 +245,7 @@ def _rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[
     return Build(site, {page.output_path: page for page in pages}, shared, files, stamps, options.now,
                  frozenset(page.output_path for page in stale),
                  time.perf_counter() - started, outputs, tuple(cache.warnings),
-                 frozenset(options.deferred & before.keys()))
+                 frozenset(options.deferred & before.keys()), cards)
 
 
 def _head_end(page: bytes) -> int:

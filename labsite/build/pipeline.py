@@ -27,7 +27,7 @@ from ..outputs.html import TEMPLATES_DIR, check_templates, language_links, rende
 from ..outputs.kind import Given, Made, OutputKind
 from ..outputs.spool import Spool
 from ..present.head import STATUS_SCRIPT, head_context
-from ..present.pages import OutputPage, site_pages
+from ..present.pages import CardMemo, OutputPage, site_pages
 from ..present.search import SEARCH_SCRIPT
 from ..present.views import Language, Views, make_language, own_name
 from .options import Options
@@ -103,12 +103,13 @@ def fail_on(problems: Sequence[Problem], options: Options) -> None:
         raise BuildFailed(problems)
 
 
-def assemble(site: LoadedSite, options: Options) -> list[OutputPage]:
-    """Every page in every language."""
+def assemble(site: LoadedSite, options: Options, kept: CardMemo | None = None,
+             made: CardMemo | None = None) -> list[OutputPage]:
+    """Every page in every language (the article cards of the previous build ``kept``, this one's ``made``)."""
     pages: list[OutputPage] = []
     for language in site.languages.values():
         views = Views(site.content, site.config, language, options.now, site.media)
-        pages.extend(site_pages(site.content, views))
+        pages.extend(site_pages(site.content, views, kept, made))
     return pages
 
 

@@ -43,8 +43,39 @@ def _files(*metas: Meta) -> frozenset[str]:
     return metas[0].file_set if len(metas) == 1 else frozenset(path for meta in metas for path in meta.file_set)
 
 
-def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
-    """Every page of the site in the views' language, in a stable order."""
+#: Per language, the article cards of a build and what they were made with (see :func:`article_cards`).
+CardMemo = dict[str, tuple[tuple[Any, ...], dict[str, tuple[Any, Any, dict[str, Any]]]]]
+
+
+def article_cards(views: Views, news: list[Any], kept: CardMemo | None, made: CardMemo) -> list[dict[str, Any]]:
+    """Each article's card as listed; recorded in ``made``, and taken from ``kept`` (the previous build's record)
+    where the article is the same object, its picture the same, and the language, settings and moment too.
+
+    A preview edit so makes the cards of the edited article only, and the unchanged pages' values stay the same
+    objects, which are compared at once. An article about an edition shows the edition's state: always made anew.
+    """
+    setting = (views.lang, views.config, views.now)
+    old = kept.get(views.lang.code) if kept else None
+    same_setting = old is not None and old[0][0] is setting[0] and old[0][1:] == setting[1:]
+    previous = old[1] if old is not None and same_setting else {}
+    cards, memo = [], {}
+    for article in news:
+        picture = views.media.get(article.image.file) if article.image else None
+        entry = previous.get(article.id)
+        if entry is not None and entry[0] is article and entry[1] == picture and not article.edition:
+            card = entry[2]
+        else:
+            card = _article_card(views, article)
+        memo[article.id] = (article, picture, card)
+        cards.append(card)
+    made[views.lang.code] = (setting, memo)
+    return cards
+
+
+def site_pages(content: Content, views: Views, kept: CardMemo | None = None,
+               made: CardMemo | None = None) -> Iterator[OutputPage]:
+    """Every page of the site in the views' language, in a stable order (``kept`` and ``made``: the article
+    cards of the previous build and of this one, see :func:`article_cards`)."""
     lang = views.lang.code
     editions = sorted(content.editions.values(), key=lambda e: (e.key, e.lab), reverse=True)
     labs = sorted(content.labs.values(), key=lambda lab: (lab.order, lab.id))
@@ -56,7 +87,7 @@ def site_pages(content: Content, views: Views) -> Iterator[OutputPage]:
     upcoming = sorted((c for c in cards if c["status"] and c["status"]["state"] == "upcoming"),
                       key=lambda c: c["status"]["opens_iso"])
     news = sorted(content.articles.values(), key=lambda a: (a.date.first_day(), a.id), reverse=True)
-    news_cards = [_article_card(views, a) for a in news]
+    news_cards = article_cards(views, news, kept, {} if made is None else made)
 
     by_lab: dict[str, list[Any]] = {}
     by_mentor: dict[str, list[Any]] = {}
