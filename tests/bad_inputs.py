@@ -90,7 +90,7 @@ def fail_writing(code: int) -> Callable[[pytest.MonkeyPatch], None]:
         real = Path.write_bytes
 
         def write_bytes(self: Path, data: bytes) -> int:
-            if self.name == "index.html" and (".new-" in str(self) or "/spool-" in str(self)):
+            if self.name == "index.html" and (".new-" in str(self) or "/labsite-spool-" in str(self)):
                 raise OSError(code, os.strerror(code), str(self))
             return real(self, data)
         monkeypatch.setattr(Path, "write_bytes", write_bytes)
@@ -102,7 +102,7 @@ def interrupt_while_writing(monkeypatch: pytest.MonkeyPatch) -> None:
     real = Path.write_bytes
 
     def write_bytes(self: Path, data: bytes) -> int:
-        if self.name == "index.html" and (".new-" in str(self) or "/spool-" in str(self)):
+        if self.name == "index.html" and (".new-" in str(self) or "/labsite-spool-" in str(self)):
             raise KeyboardInterrupt
         return real(self, data)
     monkeypatch.setattr(Path, "write_bytes", write_bytes)

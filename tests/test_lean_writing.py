@@ -107,7 +107,7 @@ def test_a_failed_build_leaves_the_previous_site_and_its_files_untouched(sample_
     real = Path.write_bytes
 
     def disk_full(self: Path, data: bytes) -> int:
-        if self.name == "index.html" and (".new-" in str(self) or "/spool-" in str(self)):
+        if self.name == "index.html" and (".new-" in str(self) or "/labsite-spool-" in str(self)):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
         return real(self, data)
     with monkeypatch.context() as patched:

@@ -7,6 +7,7 @@ import gc
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from labsite.build.run import Options, build_site
 from labsite.model.problems import BuildFailed
 from labsite.model.timezones import zone
-from labsite.outputs.spool import PREFIX, Spool, UnsafeOutput
+from labsite.outputs.spool import ABANDONED_AFTER, PREFIX, Spool, UnsafeOutput, machine_name
 from tests.test_lean_writing import contents
 
 NOW = dt.datetime(2025, 8, 1, 12, 0, tzinfo=zone("Asia/Almaty"))
@@ -83,14 +84,20 @@ def test_the_spool_of_a_build_that_was_killed_is_removed_by_the_next_one(sample_
               "s = Spool(Path(sys.argv[1])); s['en/index.html'] = b'half'; os._exit(0)")
     subprocess.run([sys.executable, "-c", script, str(sample_site / ".cache")], check=True,
                    cwd=Path(__file__).resolve().parent.parent)
-    assert len(spools(sample_site)) == 1
+    # Another machine's sharing the folder: one from two days ago, and a young one; and one of this machine whose
+    # process number no process can have.
+    other_old, other_young = (sample_site / ".cache" / f"{PREFIX}otherhost-{n}-abc" for n in (1, 2))
+    for folder in (other_old, other_young):
+        (folder / "en").mkdir(parents=True)
+    os.utime(other_old, (time.time() - 2 * ABANDONED_AFTER, time.time() - 2 * ABANDONED_AFTER))
+    (sample_site / ".cache" / f"{PREFIX}{machine_name()}-{'9' * 30}-x").mkdir()
+    assert len(spools(sample_site)) == 4
     # A spool of a running process (this one) is another build's, and is left alone.
     running = Spool(sample_site / ".cache")
     build_site(sample_site, Options(NOW, cache=True))
-    assert spools(sample_site) == [running.folder]
+    assert spools(sample_site) == sorted([running.folder, other_young])
     running.close()
-    assert spools(sample_site) == []
-
+    assert spools(sample_site) == [other_young]
 
 def test_a_spool_refuses_paths_outside_its_folder_and_reads_back_what_it_stored(tmp_path: Path) -> None:
     spool = Spool(tmp_path)
@@ -112,3 +119,20 @@ def test_a_spool_refuses_paths_outside_its_folder_and_reads_back_what_it_stored(
     folder = spool.folder
     spool.close()
     assert not folder.exists() and os.listdir(tmp_path) == []
+
+
+def test_an_error_outside_the_spool_is_not_called_a_failure_to_write_the_site(
+        sample_site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import build as command_line
+    from labsite.outputs import cards
+
+    def refused(path: Path, data: bytes) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+    monkeypatch.setattr(cards, "_write_atomic", refused)  # the og:image card cache cannot be written
+    monkeypatch.delenv("LABSITE_CACHE_DIR", raising=False)  # the project's own .cache/, holding no card yet
+    with pytest.raises(PermissionError):
+        build_site(sample_site, Options(NOW, cache=True))
+    assert command_line.main(["build", "--root", str(sample_site), "--now", "2025-08-01T12:00", "--jobs", "1"]) == 1
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith("error: permission denied (") and str(sample_site / ".cache/cards/") in error, error
+    assert not (sample_site / "_site").exists() and spools(sample_site) == []

@@ -30,7 +30,8 @@ __all__ = ["BuildResult", "Options", "StateNotSaved", "WriteFailed", "build_site
 class BuildResult:
     """What a build produced."""
 
-    #: Every file of the site by output path (read from disk: the written site, or a temporary folder for ``check``).
+    #: Every file of the site by output path, read from disk: the written site (until a later build replaces it),
+    #: or a temporary folder for ``check``.
     files: Mapping[str, bytes]
     pages: list[OutputPage]
     problems: Problems
@@ -133,6 +134,7 @@ def _build(root: Path, options: Options, write: bool, cache: BuildCache, started
     from ..outputs.checks import check_output
     from ..outputs.csp import csp_problems
     from ..outputs.precompress import Precompressor, compression_totals
+    from ..outputs.spool import SpoolFailed
     from ..outputs.writer import write_site
     from .incremental import rebuild, scan
     from .pipeline import fail_on
@@ -140,8 +142,12 @@ def _build(root: Path, options: Options, write: bool, cache: BuildCache, started
     # The site goes to disk page by page as it is rendered (in the cache folder, beside the output, so that the
     # writer can link the files into the new site), never held in memory whole.
     try:
-        build = rebuild(root, options, None, scan(root), cache, _spool(cache.folder))
-    except OSError as exc:  # the disk refused the pages as they were rendered
+        spool = _spool(cache.folder)
+    except OSError as exc:
+        raise WriteFailed(f"no temporary folder for its files: {reason(exc)}") from exc
+    try:
+        build = rebuild(root, options, None, scan(root), cache, spool)
+    except SpoolFailed as exc:  # the disk refused the pages as they were rendered
         raise WriteFailed(reason(exc)) from exc
     site, files, pages, calendars = build.site, build.files, list(build.pages.values()), build.calendars
     assert calendars is not None  # made anew in a build from nothing

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..load.cache import BuildCache, code_digest
 from ..model.problems import Problems
+from . import indexer
 from .indexer import INDEX_DIR, run_indexer
 from .kind import Given, Made
 from .writer import reason
@@ -160,8 +161,9 @@ def digest(documents: Iterable[tuple[str, str]]) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _cache_kind() -> bytes:
-    """What a kept index depends on besides its documents: the indexer's version and this code."""
-    return code_digest("search", importlib.metadata.version("pagefind"), Path(__file__))
+    """What a kept index depends on besides its documents: the indexer's version, this code and the code that
+    runs the indexer and merges its runs."""
+    return code_digest("search", importlib.metadata.version("pagefind"), Path(__file__), Path(indexer.__file__))
 
 
 def pack(files: Mapping[str, bytes]) -> bytes:

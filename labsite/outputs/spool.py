@@ -6,19 +6,27 @@ import contextlib
 import errno
 import os
 import shutil
+import socket
 import tempfile
+import time
 import weakref
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
 
-#: The spool folders' names start so, followed by the building process's id.
-PREFIX = "spool-"
+#: The spool folders' names start so, followed by the machine's name and the building process's id.
+PREFIX = "labsite-spool-"
+#: A spool older than this is another machine's that was killed, or one whose process id was taken again.
+ABANDONED_AFTER = 24 * 3600
 #: Why a hard link may be refused where a copy works: no links on this file system, or too many to one file.
 LINK_REFUSED = {errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS}
 
 
 class UnsafeOutput(OSError):
     """A path that would lead outside the output folder, or an output folder the build may not replace."""
+
+
+class SpoolFailed(OSError):
+    """The disk refused a file of the spool (full, read-only…): the new site cannot be made."""
 
 
 def checked(rel: str) -> str:
@@ -49,10 +57,10 @@ class Spool(MutableMapping[str, bytes]):
     """
 
     def __init__(self, parent: Path | None = None) -> None:
-        if parent is not None:
-            parent.mkdir(parents=True, exist_ok=True)
-            remove_abandoned(parent)
-        self.folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=parent))
+        parent = Path(tempfile.gettempdir()) if parent is None else parent
+        parent.mkdir(parents=True, exist_ok=True)
+        remove_abandoned(parent)
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{machine_name()}-{os.getpid()}-", dir=parent))
         self.sizes: dict[str, int] = {}
         self._made: set[Path] = {self.folder}
         self._remove = weakref.finalize(self, shutil.rmtree, self.folder, True)
@@ -72,8 +80,15 @@ class Spool(MutableMapping[str, bytes]):
         return path
 
     def store(self, rel: str, data: bytes) -> int:
-        """Write the file ``rel`` (in this process or a forked worker); its size, for :meth:`add`."""
-        self._target(rel).write_bytes(data)
+        """Write the file ``rel`` (in this process or a forked worker); its size, for :meth:`add`.
+
+        Raise :class:`SpoolFailed` when the disk refuses it, :class:`UnsafeOutput` for a path outside the folder.
+        """
+        path = self._target(rel)
+        try:
+            path.write_bytes(data)
+        except OSError as exc:
+            raise SpoolFailed(exc.errno, exc.strerror, exc.filename) from exc
         return len(data)
 
     def add(self, rel: str, size: int) -> None:
@@ -113,19 +128,33 @@ class Spool(MutableMapping[str, bytes]):
 
 
 def remove_abandoned(parent: Path) -> None:
-    """Remove the spool folders in ``parent`` left by builds that stopped without cleaning up (their process is gone)."""
+    """Remove the spool folders in ``parent`` left by builds that stopped without cleaning up: this machine's whose
+    process is gone, and any older than :data:`ABANDONED_AFTER` (another machine's, or a process id taken again)."""
     for leftover in parent.glob(f"{PREFIX}*"):
-        pid = leftover.name[len(PREFIX):].partition("-")[0]
-        if pid.isdigit() and leftover.is_dir() and not leftover.is_symlink() and not _alive(int(pid)):
+        host, _, rest = leftover.name[len(PREFIX):].rpartition("-")[0].rpartition("-")
+        try:
+            if not leftover.is_dir() or leftover.is_symlink():
+                continue
+            old = time.time() - leftover.stat().st_mtime > ABANDONED_AFTER
+        except OSError:  # removed meanwhile
+            continue
+        if old or (host == machine_name() and rest.isdigit() and not _alive(int(rest))):
             shutil.rmtree(leftover, ignore_errors=True)
 
 
+def machine_name() -> str:
+    """This machine's name as it may stand in a folder name."""
+    return "".join(c if c.isalnum() else "_" for c in socket.gethostname())[:40] or "host"
+
+
 def _alive(pid: int) -> bool:
-    """Whether a process ``pid`` is running."""
+    """Whether a process ``pid`` is running on this machine."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
+    except (OverflowError, ValueError):  # no process has such a number
+        return False
     return True
