@@ -141,11 +141,14 @@ def write_documents(documents: Iterable[tuple[str, str]], folder: Path) -> tuple
     """Write ``documents`` under ``folder`` for the indexer; one digest of them all (see :func:`digest`), and
     how many there are."""
     digest, count = hashlib.sha256(), 0
+    made: set[Path] = set()
     for path, text in documents:
         data = text.encode()
         digest.update(path.encode() + b"\0" + data + b"\0")
         target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:  # each folder made once, not asked for again per document
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.update(target.parents)
         target.write_bytes(data)
         count += 1
     return digest.hexdigest(), count
