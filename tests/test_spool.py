@@ -50,7 +50,7 @@ def test_a_build_puts_each_file_on_disk_once_and_reads_it_from_the_written_site(
     assert b"Extra news 3" in page.read_bytes() and page.stat().st_nlink == 1
 
 
-def test_the_site_is_the_same_built_on_one_core_or_two(sample_site: Path, tmp_path: Path) -> None:
+def test_the_site_is_the_same_built_on_one_core_or_two(sample_site: Path) -> None:
     add_news(sample_site, 20)
     one = dict(build_site(sample_site, Options(NOW, jobs=1), write=False).files.items())
     two = build_site(sample_site, Options(NOW, jobs=2), write=False).files

@@ -63,10 +63,6 @@ class Meta:
         """Every file this item is read from (made once: pages ask for it in every language)."""
         return frozenset((self.path, *(t.path for t in self.texts.values())))
 
-    def files(self) -> tuple[str, ...]:
-        """Every file this item is read from."""
-        return (self.path, *(t.path for t in self.texts.values()))
-
 
 @dataclass(frozen=True)
 class Image:
