@@ -21,6 +21,7 @@ from ..model.problems import Problems
 from . import indexer
 from .indexer import INDEX_DIR, run_indexer
 from .kind import Given, Made
+from .spool import make_parent
 from .writer import reason
 
 #: What a page's ``<main>`` carries when it is to be indexed (set by the templates of lab, edition, person…).
@@ -146,9 +147,7 @@ def write_documents(documents: Iterable[tuple[str, str]], folder: Path) -> tuple
         data = text.encode()
         digest.update(path.encode() + b"\0" + data + b"\0")
         target = folder / path
-        if target.parent not in made:  # each folder made once, not asked for again per document
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.update(target.parents)
+        make_parent(target, made)  # each folder made once, not asked for again per document
         target.write_bytes(data)
         count += 1
     return digest.hexdigest(), count

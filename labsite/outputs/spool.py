@@ -37,6 +37,13 @@ def checked(rel: str) -> str:
     return rel
 
 
+def make_parent(path: Path, made: set[Path]) -> None:
+    """Make the folder of ``path`` unless ``made`` (the folders made so far, updated here) holds it."""
+    if path.parent not in made:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made.update(path.parents)
+
+
 def link_or_copy(source: Path, path: Path) -> None:
     """Hard-link ``source`` as ``path`` (a copy where the file system has no links, or across file systems)."""
     try:
@@ -72,9 +79,7 @@ class Spool(MutableMapping[str, bytes]):
     def _target(self, rel: str) -> Path:
         """Where a new file ``rel`` goes, its folder made, anything there before removed."""
         path = self.folder / checked(rel)
-        if path.parent not in self._made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._made.update(path.parents)
+        make_parent(path, self._made)
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         return path

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from ..load.paths import output_problem
 from .manifest import Copies, Manifest, digest_of, load_manifest, save_manifest, stamp_of
-from .spool import Spool, UnsafeOutput, checked, link_or_copy
+from .spool import Spool, UnsafeOutput, checked, link_or_copy, make_parent
 
 #: Plain words for the errors a disk gives.
 REASONS = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
@@ -161,9 +161,7 @@ class _Stage:
         path = self.staging / checked(rel)
         if rel in self.sizes:  # written twice: the first may be a link to the previous site, never write into it
             path.unlink()
-        if path.parent not in self.made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.made.update(path.parents)
+        make_parent(path, self.made)
         return path
 
     def write(self, rel: str, data: bytes) -> None:
