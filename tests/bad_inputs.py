@@ -242,8 +242,8 @@ CASES: dict[str, Case] = {
     "iframe in Markdown": Case(body("<iframe src=\"https://evil.example\"></iframe>"), (
         "content/pages/about.en.md:4: warning: the HTML tag <iframe> is not shown on the page",),
         runs=(("check", 0), ("build", 0)), absent=("<iframe", "evil.example")),
-    "event handler by attribute list": Case(body("A paragraph.\n{: onclick=\"alert(5)\" }"), (
-        "content/pages/about.en.md:5: warning: the attribute 'onclick' of <p> is removed",),
+    "event handler on an allowed tag": Case(body("Text.\n\n<p onclick=\"alert(5)\">A paragraph.</p>"), (
+        "content/pages/about.en.md:6: warning: the attribute 'onclick' of <p> is removed",),
         runs=(("check", 0), ("build", 0)), absent=("onclick", "alert(5)")),
     "style tag in Markdown": Case(body("Text.\n\n<style>body{display:none}</style>"), (
         "content/pages/about.en.md:6: warning: the HTML tag <style> is not shown on the page",),

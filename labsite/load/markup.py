@@ -7,11 +7,12 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
-from typing import Literal
 
-import markdown
+import cmarkgfm
 import nh3
+from cmarkgfm.cmark import Options as CmarkOptions
 from markupsafe import Markup
 
 from . import sanitize
@@ -19,8 +20,11 @@ from .cache import BuildCache, code_digest
 from .sanitize import Dropped, clean, dropped_parts
 from .workers import fork_map
 
-_EXTENSIONS = ["extra", "sane_lists"]
-_OUTPUT_FORMAT: Literal["html"] = "html"
+#: GitHub's additions to CommonMark that editors know from GitHub: tables, ~~strikethrough~~ and bare links.
+_EXTENSIONS = ("table", "strikethrough", "autolink")
+#: Raw HTML is passed on to the cleaner (:mod:`.sanitize`), which keeps the harmless formatting tags an editor may
+#: type and reports the rest; without this option cmark would replace all raw HTML with a comment.
+_OPTIONS = CmarkOptions.CMARK_OPT_UNSAFE
 
 
 @dataclass(frozen=True)
@@ -32,27 +36,15 @@ class Conversions:
 
 
 @functools.lru_cache(maxsize=1)
-def _converter() -> markdown.Markdown:
-    """One converter, reset between documents (building one costs more than a conversion)."""
-    return markdown.Markdown(extensions=_EXTENSIONS, output_format=_OUTPUT_FORMAT)
-
-
-@functools.lru_cache(maxsize=1)
 def cache_kind() -> bytes:
     """What a cached conversion depends on besides its text: extensions, settings, library versions, this code."""
-    versions = (markdown.__version__, getattr(nh3, "__version__", ""))
-    return code_digest("markdown", _EXTENSIONS, _OUTPUT_FORMAT, versions, Path(__file__), Path(sanitize.__file__))
+    versions = (metadata.version("cmarkgfm"), getattr(nh3, "__version__", ""))
+    return code_digest("markdown", _EXTENSIONS, int(_OPTIONS), versions, Path(__file__), Path(sanitize.__file__))
 
 
 def convert(text: str) -> str:
     """Markdown to HTML as written, raw HTML and all: only for checking what :func:`to_html` removes."""
-    converter = _converter()
-    converter.reset()
-    try:
-        return converter.convert(text)
-    except BaseException:  # a conversion cut short (too deep, Ctrl+C) leaves the converter half-way: never reuse it
-        _converter.cache_clear()
-        raise
+    return cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=list(_EXTENSIONS))
 
 
 def to_html(text: str, known: Mapping[str, str] | None = None) -> Markup:
@@ -64,14 +56,11 @@ def to_html(text: str, known: Mapping[str, str] | None = None) -> Markup:
         return Markup("")
     if known is not None and text in known:
         return Markup(known[text])
-    try:
-        return Markup(clean(convert(text)))
-    except RecursionError:  # reported with its line when the text was read (textcheck)
-        return Markup("")
+    return Markup(clean(convert(text)))
 
 
 def dropped(text: str, known: Conversions | None = None) -> tuple[Dropped, ...]:
-    """What cleaning removes from the HTML of ``text``; raise ``RecursionError`` when it is too deeply nested."""
+    """What cleaning removes from the HTML of ``text``."""
     if known is not None and text in known.dropped:
         return known.dropped[text]
     return tuple(dropped_parts(convert(text)))
@@ -89,17 +78,14 @@ def keep_dates(text: str) -> str:
     return out
 
 
-#: One converted text: its HTML as written, as cleaned, and what cleaning removed (message, needle).
-Converted = tuple[str, str, tuple[tuple[str, str], ...]]
+#: One converted text: its clean HTML, and what cleaning removed (message, needle).
+Converted = tuple[str, tuple[tuple[str, str], ...]]
 
 
-def _all(text: str) -> Converted | None:
-    """The HTML of ``text`` as written and as cleaned, and what was removed; ``None`` when too deeply nested."""
-    try:
-        raw = convert(text)
-        return raw, clean(raw), tuple((d.message, d.needle) for d in dropped_parts(raw))
-    except RecursionError:
-        return None
+def _all(text: str) -> Converted:
+    """The clean HTML of ``text``, and what cleaning removed."""
+    raw = convert(text)
+    return clean(raw), tuple((d.message, d.needle) for d in dropped_parts(raw))
 
 
 def prepare(texts: Iterable[str], cache: BuildCache, jobs: int = 1, previous: Conversions | None = None) -> Conversions:
@@ -123,16 +109,15 @@ def prepare(texts: Iterable[str], cache: BuildCache, jobs: int = 1, previous: Co
         else:
             safe[text], removed[text] = _unpack(found)
     for text, result in zip(todo, fork_map(_all, todo, jobs), strict=True):
-        if result is not None:
-            safe[text], removed[text] = _unpack(result)
-            cache.put(keys[text], json.dumps(result, ensure_ascii=False).encode("utf-8"))
+        safe[text], removed[text] = _unpack(result)
+        cache.put(keys[text], json.dumps(result, ensure_ascii=False).encode("utf-8"))
     cache.flush()
     return Conversions(safe, removed)
 
 
 def _unpack(found: Converted) -> tuple[str, tuple[Dropped, ...]]:
     """The clean HTML of one converted text and what cleaning removed."""
-    return found[1], tuple(Dropped(message, needle) for message, needle in found[2])
+    return found[0], tuple(Dropped(message, needle) for message, needle in found[1])
 
 
 def _decode(value: bytes | None) -> Converted | None:
@@ -143,11 +128,10 @@ def _decode(value: bytes | None) -> Converted | None:
         found = json.loads(value.decode("utf-8"))
     except ValueError:
         return None
-    if not (isinstance(found, list) and len(found) == 3 and all(isinstance(part, str) for part in found[:2])
-            and isinstance(found[2], list)):
+    if not (isinstance(found, list) and len(found) == 2 and isinstance(found[0], str) and isinstance(found[1], list)):
         return None
-    removed = [part for part in found[2] if isinstance(part, list) and len(part) == 2
+    removed = [part for part in found[1] if isinstance(part, list) and len(part) == 2
                and all(isinstance(x, str) for x in part)]
-    if len(removed) != len(found[2]):
+    if len(removed) != len(found[1]):
         return None
-    return found[0], found[1], tuple((message, needle) for message, needle in removed)
+    return found[0], tuple((message, needle) for message, needle in removed)

@@ -7,7 +7,7 @@ import re
 from ..model.problems import Problems
 from .markup import Conversions, dropped
 
-#: How many lists or quotes may lie within each other; far deeper ones crash the Markdown converter.
+#: How many lists or quotes may lie within each other; deeper ones are no longer readable on a phone.
 MAX_NESTING = 20
 RAW_HTML_HINT = ("Raw HTML is off: only simple formatting tags (b, i, sup, sub, br, abbr …) are kept. "
                  "Write it in Markdown instead (docs/content.md, 'Raw HTML').")
@@ -38,13 +38,8 @@ def check_markdown(text: str, path: str, first_line: int, problems: Problems, kn
                            f"the text is nested more than {MAX_NESTING} levels deep (lists or quotes within each other)",
                            "Flatten the lists and quotes.")
             return
-    try:
-        parts = dropped(text, known)
-    except RecursionError:
-        problems.error(path, first_line, "the text is nested too deeply to be shown", "Flatten the lists and quotes.")
-        return
     cursor = 0
-    for part in parts:
+    for part in dropped(text, known):
         index = _find(lines, part.needle, cursor)
         cursor = index if index >= 0 else cursor
         problems.warn(path, first_line + max(index, 0) * whole, part.message, RAW_HTML_HINT)
