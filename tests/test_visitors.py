@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import zlib
 from html import unescape
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageDraw
 
 from labsite.load.markup import keep_dates
+from labsite.outputs import cards
 from labsite.outputs.cards import draw_card
 from tests.conftest import PROJECT, copy_site, run_build
 
@@ -278,6 +280,34 @@ def test_pages_without_a_picture_get_a_card_with_their_title_in_their_language(s
     assert len(images) == 3  # one title per language
     assert draw_card("Сұрақтар мен жауаптар", "Орталық Азия", "Sample Labs") == draw_card(
         "Сұрақтар мен жауаптар", "Орталық Азия", "Sample Labs")
+
+
+@pytest.mark.parametrize("title", ["Сұрақтар мен жауаптар", "Impact Distribution Lab " * 12, "W" * 80, ""])
+def test_a_card_assembled_from_parts_is_a_sound_png_of_the_title_drawn_on_the_card(title: str) -> None:
+    """Each chunk's and the stream's checksums hold, and the picture is the title drawn in white on the background."""
+    data = draw_card(title, "Орталық Азия", "Sample Labs")
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    chunks, at = [], 8
+    while at < len(data):
+        length, kind = int.from_bytes(data[at:at + 4], "big"), data[at + 4:at + 8]
+        body = data[at + 8:at + 8 + length]
+        assert zlib.crc32(kind + body) == int.from_bytes(data[at + 8 + length:at + 12 + length], "big"), kind
+        chunks.append((kind, body))
+        at += 12 + length
+    assert [kind for kind, _ in chunks] == [b"IHDR", b"PLTE", b"IDAT", b"IEND"]
+    rows = zlib.decompress(chunks[2][1])  # checks the stream's Adler-32 too
+    assert len(rows) == 630 * 1201 and rows[::1201] == bytes(630)  # every row: filter byte 0, then 1,200 pixels
+    card = Image.open(io.BytesIO(data))
+    card.load()
+    assert card.mode == "P" and card.size == (1200, 630)
+    expected = cards._background("Sample Labs", "Орталық Азия").convert("RGB")
+    face, lines = cards.fit_title(title)
+    height = round(face.size * 1.18)
+    draw = ImageDraw.Draw(expected)
+    for index, line in enumerate(lines):
+        draw.text((cards.MARGIN, 330 - len(lines) * height // 2 + index * height), line, font=face, fill=cards.WHITE)
+    difference = ImageChops.difference(card.convert("RGB"), expected)
+    assert max(high for _, high in difference.getextrema()) <= 6  # the palette's steps: within 2.5 % of each pixel
 
 
 def test_error_pages_are_not_indexed_and_the_root_one_speaks_every_language(sample_site: Path) -> None:

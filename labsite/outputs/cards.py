@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
+import zlib
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from ..load.images import _write_atomic
 WIDTH, HEIGHT = 1200, 630
 CARDS_DIR = "og"
 #: Changed whenever the drawing below changes, so that cached cards are drawn again.
-DESIGN = "card v4"
+DESIGN = "card v5"
 INK, AMBER, WHITE, SOFT, STRIP = (23, 20, 15), (242, 178, 51), (255, 255, 255), (222, 214, 200), (61, 54, 44)
 MARGIN = 80
 
@@ -112,34 +113,73 @@ def _background(site: str, tagline: str) -> Image.Image:
     return image.quantize(palette=_palette(), dither=Image.Dither.NONE)
 
 
-#: The palette's first step towards white, after the ground, the strip and the amber.
-_FIRST_WHITE = 3
+#: How many steps of colour lie between the ground and each colour of text drawn on it.
 _STEPS = 126
 
 
 @functools.cache
 def _palette() -> Image.Image:
-    """The card's colours: the flat ones, and 126 steps from the ground to each colour of text drawn on it."""
+    """The card's colours: the ground and 126 steps from it to white at indices 0 to 126 (so that the title's
+    coverage, drawn with the value 126, is its colour's index), then the strip, the amber and 126 steps from the
+    ground to the tagline's colour."""
     def towards(colour: tuple[int, int, int], step: int) -> tuple[int, ...]:
         return tuple(round(a + (b - a) * step / _STEPS) for a, b in zip(INK, colour, strict=True))
-    colours = [INK, STRIP, AMBER, *(towards(WHITE, k) for k in range(1, _STEPS + 1)),
+    colours = [*(towards(WHITE, k) for k in range(_STEPS + 1)), STRIP, AMBER,
                *(towards(SOFT, k) for k in range(1, _STEPS + 1))]
     palette = Image.new("P", (1, 1))
     palette.putpalette([value for colour in colours for value in colour])
     return palette
 
 
-#: A pixel of the title's coverage (0–255) as the palette's colour: the ground, or a step towards white.
-_WHITE_STEPS = [_FIRST_WHITE - 1 + step if (step := round(value * _STEPS / 255)) else 0 for value in range(256)]
+@dataclass(frozen=True)
+class _Frame:
+    """What every card of a site in one language shares, as PNG: the header and palette, and the compressed rows
+    above and below the title's band with their checksum (so that only the band is compressed for each card)."""
+
+    head: bytes
+    top: bytes
+    bottom: bytes
+    top_adler: int
+    bottom_rows: bytes
+
+
+def _rows(pixels: bytes) -> bytes:
+    """Palette indices as PNG's scanlines: each row of the card after its filter byte (0, no filter)."""
+    return b"".join(b"\0" + pixels[at:at + WIDTH] for at in range(0, len(pixels), WIDTH))
+
+
+def _deflated(data: bytes, last: bool, strategy: int = zlib.Z_DEFAULT_STRATEGY) -> bytes:
+    """``data`` as raw deflate blocks that start afresh and end on a byte, so that parts compressed apart join into
+    one stream; ``last`` ends the stream."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15, 8, strategy)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    """One PNG chunk: its length, kind, data and checksum."""
+    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+
+@functools.lru_cache(maxsize=8)
+def _frame(site: str, tagline: str) -> _Frame:
+    """The shared parts of the cards of ``site`` with ``tagline``."""
+    background = _background(site, tagline)
+    pixels = background.tobytes()
+    colours = bytes((background.getpalette() or [])[: 3 * (2 * _STEPS + 3)])
+    header = WIDTH.to_bytes(4, "big") + HEIGHT.to_bytes(4, "big") + bytes([8, 3, 0, 0, 0])  # 8 bits, a palette
+    top, bottom = TITLE_BAND
+    above, below = _rows(pixels[: top * WIDTH]), _rows(pixels[bottom * WIDTH:])
+    return _Frame(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"PLTE", colours),
+                  b"\x78\x9c" + _deflated(above, last=False), _deflated(below, last=True), zlib.adler32(above), below)
 
 
 def draw_card(title: str, tagline: str, site: str) -> bytes:
-    """Draw a card: film-strip edges, the site's name, the title and a tagline.
+    """Draw a card: film-strip edges, the site's name, the title and a tagline, as an 8-bit palette PNG.
 
-    The title's coverage is drawn alone, in grey, and each grey becomes the palette's step from the ground towards
-    white, so that the card never needs matching to its palette. Saved with the palette of its own colours at zlib
-    level 3: about an eighth of the time of a full-colour PNG at level 6, and 40 % smaller; level 6 would save
-    another 4 KB for twice the time.
+    Only the title differs from card to card. Its coverage is drawn alone, as the palette's steps from the ground
+    towards white; the rows of that band are compressed (as runs: zlib's ``Z_RLE``, a third faster than its
+    default for 5 % more bytes) and set between the rows above and below it, compressed once per site and language
+    (see :class:`_Frame`). A card takes about a third of the time of drawing it whole and saving it with Pillow.
     """
     face, lines = fit_title(title)
     line_height = round(face.size * 1.18)
@@ -148,9 +188,9 @@ def draw_card(title: str, tagline: str, site: str) -> bytes:
     draw = ImageDraw.Draw(coverage)
     first = 330 - (len(lines) * line_height) // 2 - top
     for index, line in enumerate(lines):
-        draw.text((MARGIN, first + index * line_height), line, font=face, fill=255)
-    image = _background(site, tagline).copy()
-    image.paste(Image.frombytes("P", coverage.size, coverage.point(_WHITE_STEPS).tobytes()), (0, top))
-    buffer = io.BytesIO()
-    image.save(buffer, "PNG", compress_level=3)
-    return buffer.getvalue()
+        draw.text((MARGIN, first + index * line_height), line, font=face, fill=_STEPS)
+    frame = _frame(site, tagline)
+    band = _rows(coverage.tobytes())
+    checksum = zlib.adler32(frame.bottom_rows, zlib.adler32(band, frame.top_adler))
+    stream = frame.top + _deflated(band, False, zlib.Z_RLE) + frame.bottom + checksum.to_bytes(4, "big")
+    return frame.head + _chunk(b"IDAT", stream) + _chunk(b"IEND", b"")
