@@ -126,13 +126,48 @@ def test_an_error_outside_the_spool_is_not_called_a_failure_to_write_the_site(
     import build as command_line
     from labsite.outputs import cards
 
-    def refused(path: Path, data: bytes) -> None:
-        raise PermissionError(13, "Permission denied", str(path))
-    monkeypatch.setattr(cards, "_write_atomic", refused)  # the og:image card cache cannot be written
-    monkeypatch.delenv("LABSITE_CACHE_DIR", raising=False)  # the project's own .cache/, holding no card yet
+    font = sample_site / "fonts/NotoSans.ttf"
+
+    def refused(title: str, tagline: str, site: str) -> bytes:
+        raise PermissionError(13, "Permission denied", str(font))
+    monkeypatch.setattr(cards, "draw_card", refused)  # the og:image cards' font cannot be read
     with pytest.raises(PermissionError):
         build_site(sample_site, Options(NOW, cache=True))
     assert command_line.main(["build", "--root", str(sample_site), "--now", "2025-08-01T12:00", "--jobs", "1"]) == 1
     error = capsys.readouterr().err.strip().splitlines()[-1]
-    assert error.startswith("error: permission denied (") and str(sample_site / ".cache/cards/") in error, error
+    assert error.startswith("error: permission denied (") and str(font) in error, error
     assert not (sample_site / "_site").exists() and spools(sample_site) == []
+
+
+def test_cards_of_the_last_build_are_linked_from_its_site_unless_changed_since(
+        sample_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A card the last build wrote is taken from its site, not drawn again; one changed since in the output, or
+    any card with --no-cache, is drawn again and comes out as drawn."""
+    from labsite.outputs import cards
+
+    drawn: list[str] = []
+    draw = cards.draw_card
+
+    def counted(title: str, tagline: str, site: str) -> bytes:
+        drawn.append(title)
+        return draw(title, tagline, site)
+    monkeypatch.setattr(cards, "draw_card", counted)
+    build_site(sample_site, Options(NOW, cache=True, jobs=1))
+    out = sample_site / "_site"
+    first = {path.name: (path.stat().st_ino, path.read_bytes()) for path in (out / "og").iterdir()}
+    assert len(first) > 3 and len(drawn) == len(first)
+    drawn.clear()
+    later = NOW + dt.timedelta(days=1)  # another day: the build renders every page again
+    build_site(sample_site, Options(later, cache=True, jobs=1))
+    again = {path.name: (path.stat().st_ino, path.read_bytes()) for path in (out / "og").iterdir()}
+    assert drawn == [] and again == first  # the very same files, linked
+    tampered = sorted(first)[0]
+    with open(out / "og" / tampered, "r+b") as card:  # changed in place: the same file, other bytes
+        card.write(b"\x89PNG-changed")
+    build_site(sample_site, Options(later + dt.timedelta(days=1), cache=True, jobs=1))
+    assert len(drawn) == 1 and (out / "og" / tampered).read_bytes() == first[tampered][1]
+    drawn.clear()
+    build_site(sample_site, Options(later + dt.timedelta(days=2), cache=False, jobs=1))
+    assert len(drawn) == len(first)
+    assert {path.name: path.read_bytes() for path in (out / "og").iterdir()} == {
+        name: data for name, (_, data) in first.items()}

@@ -19,9 +19,10 @@ from jinja2.exceptions import TemplateError
 from ..load.cache import BuildCache, open_cache
 from ..load.config import CONFIG_FILE
 from ..outputs import ics, status
-from ..outputs.cards import CARDS_DIR
+from ..outputs.cards import CARDS_DIR, Known
 from ..outputs.html import TEMPLATES_DIR
 from ..outputs.ics import Calendars
+from ..outputs.manifest import MANIFEST_FILE, load_manifest
 from ..present.pages import CardMemo, OutputPage
 from .options import INPUTS
 from .pipeline import (
@@ -237,7 +238,8 @@ def _rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[
         # The og:image cards of the pages kept (named by their content, so a kept page's card is still right).
         kept = {name.decode() for data in list(files.values()) for name in _CARD.findall(data, 0, _head_end(data))}
         files.update({path: previous.files[path] for path in kept if path in previous.files})
-    render_pages(site, stale, contexts, options, files)
+    known = previous.files.get if previous is not None else written_cards(cache, site.config.output_path)
+    render_pages(site, stale, contexts, options, files, known)
     before = previous.outputs if previous is not None else {}
     outputs = site_outputs(site, pages, files, options, before, cache)
     for _, made in outputs.values():
@@ -246,6 +248,16 @@ def _rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[
                  frozenset(page.output_path for page in stale),
                  time.perf_counter() - started, outputs, tuple(cache.warnings),
                  frozenset(options.deferred & before.keys()), cards)
+
+
+def written_cards(cache: BuildCache, output: Path) -> Known | None:
+    """Where the og:image cards of the last written build can be taken from: its files in ``output`` that the
+    record of the output folder (``.cache/output-copies.json``) vouches for. ``None`` without a cache folder."""
+    if cache.folder is None:
+        return None
+    target = output.resolve()
+    manifest = load_manifest(cache.folder / MANIFEST_FILE, target)
+    return (lambda path: manifest.written(target, path)) if manifest.stamps else None
 
 
 def _head_end(page: bytes) -> int:

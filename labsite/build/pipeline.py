@@ -14,7 +14,7 @@ from ..i18n.translation import translation_problems, translation_states
 from ..load.assets import Assets, load_assets
 from ..load.cache import BuildCache
 from ..load.config import SiteConfig, load_config
-from ..load.images import Picture, cache_dir, make_pictures
+from ..load.images import Picture, make_pictures
 from ..load.paths import check_links
 from ..load.reading import ContentRead, read_content
 from ..load.workers import fork_map
@@ -22,7 +22,7 @@ from ..model.items import Content
 from ..model.problems import BuildFailed, Problem, Problems
 from ..model.publish import select_published
 from ..outputs import atom, ics, search, sitemap, status
-from ..outputs.cards import card
+from ..outputs.cards import Cards, Known
 from ..outputs.html import TEMPLATES_DIR, check_templates, language_links, render_template
 from ..outputs.kind import Given, Made, OutputKind
 from ..outputs.spool import Spool
@@ -151,7 +151,7 @@ OWN_PICTURE = {"edition.html": ("edition", "image"), "lab.html": ("lab", "image"
                "person.html": ("person", "photo"), "article.html": ("article", "image")}
 
 
-def og_image(site: LoadedSite, page: OutputPage, context: dict[str, Any], cards: dict[str, Path]) -> dict[str, Any]:
+def og_image(site: LoadedSite, page: OutputPage, context: dict[str, Any], cards: Cards) -> dict[str, Any]:
     """The page's og:image: its own picture, else a card with its title in its language (added to ``cards``)."""
     where = OWN_PICTURE.get(page.template)
     picture = (page.context.get(where[0]) or {}).get(where[1]) if where else None
@@ -167,11 +167,10 @@ def og_image(site: LoadedSite, page: OutputPage, context: dict[str, Any], cards:
     return card_image(site, page.lang, title, cards)
 
 
-def card_image(site: LoadedSite, lang: str, title: str, cards: dict[str, Path]) -> dict[str, Any]:
-    """A generated card with ``title`` as the og:image, its output path and PNG file added to ``cards``."""
+def card_image(site: LoadedSite, lang: str, title: str, cards: Cards) -> dict[str, Any]:
+    """A generated card with ``title`` as the og:image, added to ``cards``."""
     tagline = site.languages[lang]._("Free film labs for Central Asia")
-    path, drawn = card(title, tagline, site.config.title, cache_dir(site.config.root) / "cards")
-    cards[path] = drawn
+    path = cards.card(title, tagline, site.config.title)
     return {"url": site.config.url(f"/{path}"), "width": 1200, "height": 630, "alt": title}
 
 
@@ -192,9 +191,11 @@ Rendered = bytes | int
 
 
 def render_pages(site: LoadedSite, pages: list[OutputPage], contexts: dict[str, dict[str, Any]],
-                 options: Options, into: MutableMapping[str, bytes] | None = None) -> MutableMapping[str, bytes]:
+                 options: Options, into: MutableMapping[str, bytes] | None = None,
+                 known: Known | None = None) -> MutableMapping[str, bytes]:
     """Render the given pages (with their ``contexts``), the root pages, the static files and the pictures, into
-    ``into`` (a new dict by default). Into a :class:`Spool`, each worker writes the pages it renders to disk itself."""
+    ``into`` (a new dict by default). Into a :class:`Spool`, each worker writes the pages it renders to disk itself.
+    ``known`` finds the og:image cards made before (see :class:`Cards`)."""
     files: MutableMapping[str, bytes] = {} if into is None else into
     files.update(site.assets.files)
     files.update(site.media_files)
@@ -202,21 +203,22 @@ def render_pages(site: LoadedSite, pages: list[OutputPage], contexts: dict[str, 
     problems = Problems()
 
     def keep(rel: str, data: bytes | Path) -> Rendered:
-        """A file (bytes, or a card's file, copied: the card cache is no part of the site) as it goes back to the
-        parent: written into the spool (its size), else its bytes."""
-        data = data if isinstance(data, bytes) else data.read_bytes()
-        return data if spool is None else spool.store(rel, data)
+        """A file (bytes, or a card of the previous site) as it goes back to the parent: put into the spool (its
+        size; the previous site's file linked), else its bytes."""
+        if spool is None:
+            return data if isinstance(data, bytes) else data.read_bytes()
+        return spool.store(rel, data) if isinstance(data, bytes) else spool.adopt(rel, data)
 
     def render(page: OutputPage) -> tuple[Rendered | None, list[Problem], dict[str, Rendered]]:
         """One page (``None`` when its template failed), the problems found, and its og:image card."""
         found = Problems()
-        cards: dict[str, Path] = {}
+        cards = Cards(known)
         context = dict(contexts[page.output_path])
         context.update(head_context(page.template, context, site.content, site.config, site.languages[page.lang],
                                     site.assets.urls.get(STATUS_SCRIPT, ""), page.context))
         context["og"]["image"] = og_image(site, page, context, cards)
         html = render_template(site.environments[page.lang], page.template, context, site.config.root, found)
-        made = {path: keep(path, drawn) for path, drawn in cards.items()}
+        made = {path: keep(path, drawn) for path, drawn in cards.made.items()}
         return (None if html is None else keep(page.output_path, html.encode("utf-8"))), list(found), made
 
     # On several cores the pages are rendered by forked workers; their results come back in the pages' order.
@@ -226,13 +228,13 @@ def render_pages(site: LoadedSite, pages: list[OutputPage], contexts: dict[str, 
             _take(files, path, value)
         if data is not None:
             _take(files, page.output_path, data)
-    cards: dict[str, Path] = {}
+    cards = Cards(known)
     for name, (template, context) in root_pages(site, cards).items():
         html = render_template(site.environments[site.config.default_language], template, context, site.config.root,
                                problems)
         if html is not None:
             _take(files, name, keep(name, html.encode("utf-8")))
-    for path, drawn in cards.items():
+    for path, drawn in cards.made.items():
         _take(files, path, keep(path, drawn))
     fail_on([*site.problems, *problems], options)
     return files
@@ -258,7 +260,7 @@ def not_found_words(site: LoadedSite, lang: str) -> dict[str, str]:
         return {"title": "404", "text": "", "home": site.config.title}
 
 
-def root_pages(site: LoadedSite, cards: dict[str, Path]) -> dict[str, tuple[str, dict[str, Any]]]:
+def root_pages(site: LoadedSite, cards: Cards) -> dict[str, tuple[str, dict[str, Any]]]:
     """The root language choice and the root 404, each in every language: templates and values."""
     config, default = site.config, site.config.default_language
     intro = N_("Free film-education programmes for filmmakers and activists from Central Asia.")

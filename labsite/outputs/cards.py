@@ -2,7 +2,8 @@
 
 The font is Noto Sans (SIL Open Font License 1.1) from the ``fontpkg-noto-sans`` package, pinned in
 ``requirements.txt``: it has every Kazakh letter, and the same file on every machine keeps the cards
-byte-identical from build to build. Cards are kept in the cache folder under the hash of what they show.
+byte-identical from build to build. A card is named by the hash of what it shows, so the card of an unchanged
+title is taken from the previous site rather than drawn again.
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
-
-from ..load.images import _write_atomic
 
 WIDTH, HEIGHT = 1200, 630
 CARDS_DIR = "og"
@@ -46,14 +46,24 @@ def card_path(title: str, tagline: str, site: str) -> str:
     return f"{CARDS_DIR}/{key}.png"
 
 
-def card(title: str, tagline: str, site: str, cache: Path) -> tuple[str, Path]:
-    """A card's output path and its PNG file in the ``cache`` folder, drawn there unless it was drawn before."""
-    path = card_path(title, tagline, site)
-    cached = cache / path
-    if not cached.is_file():
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(cached, draw_card(title, tagline, site))
-    return path, cached
+#: A card made before, by its output path: a file of the previous site, or its bytes; ``None`` when there is none.
+Known = Callable[[str], "bytes | Path | None"]
+
+
+class Cards:
+    """The cards that pages name, by output path: each one found among the cards made before, else drawn."""
+
+    def __init__(self, known: Known | None = None) -> None:
+        self.known = known
+        self.made: dict[str, bytes | Path] = {}
+
+    def card(self, title: str, tagline: str, site: str) -> str:
+        """The output path of the card with ``title``, found or drawn (in :attr:`made`)."""
+        path = card_path(title, tagline, site)
+        if path not in self.made:
+            found = self.known(path) if self.known is not None else None
+            self.made[path] = found if found is not None else draw_card(title, tagline, site)
+        return path
 
 
 @functools.lru_cache(maxsize=4096)

@@ -67,11 +67,15 @@ class Manifest:
         known = self.copies.get(path)
         if known is None or (known.recipe, known.digest) != (recipe, digest):
             return None
-        for name in known.names:
-            stamp = self.stamps.get(name)
-            if stamp is None or stamp[4] >= self.recorded or stamp_of(target / name) != stamp:
-                return None
-        return known.names
+        return known.names if all(self.written(target, name) for name in known.names) else None
+
+    def written(self, target: Path, path: str) -> Path | None:
+        """``target/path`` when it is still the very file that was recorded (its stamp as recorded, and taken before
+        the record), else ``None``."""
+        stamp = self.stamps.get(path)
+        if stamp is None or stamp[4] >= self.recorded or stamp_of(target / path) != stamp:
+            return None
+        return target / path
 
 
 def load_manifest(path: Path | None, target: Path) -> Manifest:

@@ -96,6 +96,16 @@ class Spool(MutableMapping[str, bytes]):
             raise SpoolFailed(exc.errno, exc.strerror, exc.filename) from exc
         return len(data)
 
+    def adopt(self, rel: str, source: Path) -> int:
+        """Link the finished file ``source`` in as ``rel`` (a copy where links cannot be made); its size, for
+        :meth:`add`. Raise :class:`SpoolFailed` when the disk refuses it."""
+        path = self._target(rel)
+        try:
+            link_or_copy(source, path)
+            return os.lstat(path).st_size
+        except OSError as exc:
+            raise SpoolFailed(exc.errno, exc.strerror, exc.filename) from exc
+
     def add(self, rel: str, size: int) -> None:
         """Count the file ``rel`` that :meth:`store` wrote (perhaps in a worker) as one of the spool's."""
         self.sizes[rel] = size
