@@ -31,7 +31,7 @@ class PageList:
         """The English pages' bytes."""
         return sorted((path, data) for path, data in given.rendered.items() if path.startswith("en/"))
 
-    def make(self, given: Given) -> Made:
+    def make(self, given: Given, reads: object = None) -> Made:
         """``pages.txt``: one line per English page."""
         self.made.append(len(given.pages))
         lines = sorted(f"{path} {len(data)}\n" for path, data in given.rendered.items()

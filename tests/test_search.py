@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import gzip
 import json
 import re
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -171,15 +174,14 @@ def test_pack_and_unpack_give_back_the_files_and_refuse_other_values() -> None:
     assert search.unpack(search.pack({"../outside.txt": b"x"})) is None
 
 
-def documents(folder: Path, pages: dict[str, str]) -> None:
-    """Small pages for the indexer under ``folder/site``, by path, each in the language given with it."""
+def documents(pages: dict[str, str]) -> list[tuple[str, str]]:
+    """Small pages for the indexer, by path, each in the language given with it."""
+    made = []
     for path, lang in pages.items():
-        target = folder / "site" / path
-        target.parent.mkdir(parents=True, exist_ok=True)
         words = " ".join(f"{lang}word{n}" for n in range(len(path)))
-        target.write_text(f'<!doctype html><html lang="{lang}"><head><title>{path}</title></head><body>'
-                          f"<main data-pagefind-body><h1>{path}</h1><p>{words} kino</p></main></body></html>",
-                          encoding="utf-8")
+        made.append((path, f'<!doctype html><html lang="{lang}"><head><title>{path}</title></head><body>'
+                           f"<main data-pagefind-body><h1>{path}</h1><p>{words} kino</p></main></body></html>"))
+    return made
 
 
 def entry_languages(files: dict[str, bytes]) -> dict[str, int]:
@@ -188,21 +190,58 @@ def entry_languages(files: dict[str, bytes]) -> dict[str, int]:
     return {code: value["page_count"] for code, value in entry["languages"].items()}
 
 
-def test_each_language_indexed_on_its_own_gives_the_files_of_one_run_over_all(tmp_path: Path) -> None:
-    pages = {f"{lang}/page-{n}/index.html": lang for lang in ("kk", "ru", "en") for n in range(3 + len(lang))}
-    documents(tmp_path, pages)
-    apart = search.run_indexer(tmp_path, ("kk", "ru", "en"), jobs=2)
-    together = search.run_indexer(tmp_path)  # no languages named: one run over the whole folder
+def test_each_language_indexed_on_its_own_gives_the_files_of_one_run_over_all() -> None:
+    pages = documents({f"{lang}/page-{n}/index.html": lang for lang in ("kk", "ru", "en") for n in range(3 + len(lang))})
+    apart = search.run_indexer(lambda: pages, ("kk", "ru", "en"))
+    together = search.run_indexer(lambda: pages)  # no languages named: one indexer for every document
     assert apart == together
     assert entry_languages(apart) == {"kk": 5, "ru": 5, "en": 5}
     assert {path for path in apart if path.endswith(".pf_meta")} == {
         path for path in together if path.endswith(".pf_meta")} and len(apart) > 10
 
 
-def test_runs_that_do_not_fit_together_give_way_to_one_run(tmp_path: Path) -> None:
+def test_runs_that_do_not_fit_together_give_way_to_one_run() -> None:
     # A page under kk/ in Russian: the run for kk/ and the run for ru/ would both make a Russian index.
-    documents(tmp_path, {"kk/a/index.html": "kk", "kk/b/index.html": "ru", "ru/c/index.html": "ru"})
-    files = search.run_indexer(tmp_path, ("kk", "ru"), jobs=2)
+    pages = documents({"kk/a/index.html": "kk", "kk/b/index.html": "ru", "ru/c/index.html": "ru"})
+    files = search.run_indexer(lambda: pages, ("kk", "ru"))
     assert entry_languages(files) == {"kk": 1, "ru": 2}
-    assert files == search.run_indexer(tmp_path)
+    assert files == search.run_indexer(lambda: pages)
     assert indexer.merged([{"pagefind/x": b"1"}, {"pagefind/x": b"2"}]) is None
+
+
+def fake_indexer(tmp_path: Path, body: str) -> Path:
+    """A stand-in for pagefind's program: a Python script with ``body`` after its imports."""
+    script = tmp_path / "pagefind"
+    script.write_text(f"#!{sys.executable}\nimport base64, json, sys, time\n{body}\n", encoding="utf-8")
+    script.chmod(0o755)
+    return script
+
+
+def test_an_indexer_that_stops_answering_is_given_up_at_the_deadline(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_indexer(tmp_path, "time.sleep(60)")))
+    monkeypatch.setattr(indexer, "INDEX_TIMEOUT", 1)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match=r"^pagefind did not finish in 1 s$"):
+        search.run_indexer(lambda: documents({"en/a/index.html": "en"}))
+    assert time.monotonic() - started < 10
+
+
+def test_an_error_the_indexer_answers_is_its_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    answer = base64.b64encode(json.dumps({"message_id": 1, "payload": {
+        "type": "Error", "message": "the index could not be made"}}).encode()).decode()
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_indexer(
+        tmp_path, f"sys.stdin.buffer.read(1)\nsys.stdout.write({answer!r} + ',')\nsys.stdout.flush()\ntime.sleep(60)")))
+    with pytest.raises(RuntimeError, match=r"^pagefind: the index could not be made$"):
+        search.run_indexer(lambda: documents({"en/a/index.html": "en"}))
+
+
+def test_many_large_documents_pass_through_the_pipes_whole(tmp_path: Path) -> None:
+    """More than any pipe holds, both ways: every document is indexed and nothing waits on a full pipe."""
+    pages = documents({f"{lang}/page-{n}/index.html": lang for lang in ("ru", "en") for n in range(150)})
+    filler = "<p>" + " ".join(f"kino{n}" for n in range(6000)) + "</p>"
+    pages = [(path, text.replace("</main>", f"{filler}</main>")) for path, text in pages]
+    assert sum(len(text) for _, text in pages) > 15_000_000
+    files = search.run_indexer(lambda: pages, ("ru", "en"))
+    assert entry_languages(files) == {"ru": 150, "en": 150}
+    assert len([path for path in files if path.endswith(".pf_fragment")]) == 300

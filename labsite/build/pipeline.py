@@ -169,8 +169,7 @@ def og_image(site: LoadedSite, page: OutputPage, context: dict[str, Any], cards:
 
 def card_image(site: LoadedSite, lang: str, title: str, cards: Cards) -> dict[str, Any]:
     """A generated card with ``title`` as the og:image, added to ``cards``."""
-    tagline = site.languages[lang]._("Free film labs for Central Asia")
-    path = cards.card(title, tagline, site.config.title)
+    path = cards.card(title, site.languages[lang]._("Free film labs for Central Asia"), site.config.title)
     return {"url": site.config.url(f"/{path}"), "width": 1200, "height": 630, "alt": title}
 
 
@@ -194,8 +193,8 @@ def render_pages(site: LoadedSite, pages: list[OutputPage], contexts: dict[str, 
                  options: Options, into: MutableMapping[str, bytes] | None = None,
                  known: Known | None = None) -> MutableMapping[str, bytes]:
     """Render the given pages (with their ``contexts``), the root pages, the static files and the pictures, into
-    ``into`` (a new dict by default). Into a :class:`Spool`, each worker writes the pages it renders to disk itself.
-    ``known`` finds the og:image cards made before (see :class:`Cards`)."""
+    ``into`` (a new dict by default; into a :class:`Spool`, each worker writes its pages to disk itself), with the
+    og:image cards ``known`` finds made before (see :class:`Cards`)."""
     files: MutableMapping[str, bytes] = {} if into is None else into
     files.update(site.assets.files)
     files.update(site.media_files)
@@ -203,8 +202,7 @@ def render_pages(site: LoadedSite, pages: list[OutputPage], contexts: dict[str, 
     problems = Problems()
 
     def keep(rel: str, data: bytes | Path) -> Rendered:
-        """A file (bytes, or a card of the previous site) as it goes back to the parent: put into the spool (its
-        size; the previous site's file linked), else its bytes."""
+        """A file (bytes, or a card of the previous site) as it goes back to the parent: spooled (its size), or bytes."""
         if spool is None:
             return data if isinstance(data, bytes) else data.read_bytes()
         return spool.store(rel, data) if isinstance(data, bytes) else spool.adopt(rel, data)
@@ -295,7 +293,7 @@ def site_outputs(site: LoadedSite, pages: Sequence[OutputPage], rendered: Mappin
         if reads is not None and old is not None and old[0] == reads:
             outputs[kind.name] = old
         else:
-            made = kind.make(given)
+            made = kind.make(given, reads)
             problems.extend(made.problems)
             outputs[kind.name] = (reads, made)
     fail_on([*site.problems, *problems], options)

@@ -86,7 +86,7 @@ class AtomOutput:
         """Made anew in every build: they are quick, and which articles they carry depends on the day."""
         return None
 
-    def make(self, given: Given) -> Made:
+    def make(self, given: Given, reads: object = None) -> Made:
         """Every language's feed."""
         return Made(news_feeds(given.content, given.config, given.languages, given.now))
 

@@ -98,7 +98,7 @@ class IcsOutput:
         return (given.now.date(), given.config, tuple(given.languages.values()), content.editions, content.labs,
                 content.places)
 
-    def make(self, given: Given) -> Made:
+    def make(self, given: Given, reads: object = None) -> Made:
         """Every feed, with the event state read from and to be recorded in ``calendar_state.json``."""
         found = Problems()
         calendars = build_calendars(given.content, given.config, given.languages, given.now, found)

@@ -1,15 +1,19 @@
-"""pagefind's program run over the search documents: one run per language, side by side, their files merged."""
+"""pagefind's indexer fed through a pipe: the search documents go to one indexer per language, side by side, and
+their files come back through the pipe too, to be merged. No document or index file is written for it.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import os
-import signal
+import queue
 import subprocess
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from typing import Any
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, Any
 
 import pagefind_bin
 
@@ -19,8 +23,11 @@ INDEX_DIR = "pagefind"
 ENTRY_FILE = "pagefind-entry.json"
 #: pagefind's own search interfaces and highlighter: the site has its own small script, so these are not published.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
-#: Seconds one run of the indexer may take before the build gives up on it (a 3,000-page site takes about 2).
+#: Seconds an indexer may take before the build gives up on it (a 3,000-page site takes about 2).
 INDEX_TIMEOUT = 600
+
+#: The documents to index, by path under the site (``en/news/x/index.html``); each call gives them from the start.
+Documents = Callable[[], Iterable[tuple[str, str]]]
 
 
 def indexer() -> str:
@@ -34,30 +41,153 @@ def indexer() -> str:
         raise RuntimeError(f"pagefind's program is missing ({exc})") from None
 
 
-def _index(site: Path, out: Path, glob: str | None = None) -> dict[str, bytes]:
-    """pagefind's files for the documents under ``site`` (those ``glob`` matches), made in ``out``; raise on failure.
+class _Indexer:
+    """One pagefind program in its service mode, the one its own Python API drives: each request is a JSON
+    message, base64-encoded and ended by a comma, on its input, each answer the same on its output.
 
-    The indexer is pagefind's own program (what ``python -m pagefind`` runs, without a Python started for it)
-    over one folder. pagefind's asyncio API (``PagefindIndex``) was tried first: it waits 0.1 s for each answer
-    of the indexer (9 s for 87 pages sent one by one), and it waits forever when the indexer dies (a full disk, a
-    file-size limit), so the build could neither report nor stop.
+    pagefind's asyncio API (``PagefindIndex``) was tried first: it waits 0.1 s before reading each answer (9 s for
+    87 pages sent one by one), and waits forever when the indexer dies (a full disk, a file-size limit), so the
+    build could neither report nor stop. Here a thread reads the answers as they come, the end of the output is
+    the end of the indexer, and the whole run has a deadline.
     """
-    program = indexer()
-    command = [program, "--site", str(site), "--output-path", str(out), *(("--glob", glob) if glob else ())]
+
+    def __init__(self, deadline: float) -> None:
+        program = indexer()
+        try:
+            self.process = subprocess.Popen([program, "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE)
+        except OSError as exc:
+            raise RuntimeError(f"{program} could not be started: {exc.strerror or exc}") from None
+        self.deadline = deadline
+        self.answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
+        #: What the indexer wrote that is no answer (its messages, on either output).
+        self.said: list[str] = []
+        self.sent = self.waiting = 0
+        self.timed_out = False
+        self.watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), self._stop)
+        self.watchdog.daemon = True
+        self.watchdog.start()
+        for target, stream in ((self._read_answers, self.process.stdout), (self._read_words, self.process.stderr)):
+            threading.Thread(target=target, args=(stream,), daemon=True).start()
+        self.index = self._ask({"type": "NewIndex", "config": None})["index_id"]
+
+    def _stop(self) -> None:
+        """Past the deadline: the indexer is stopped, and the run reports that it did not finish."""
+        self.timed_out = True
+        self.process.kill()
+
+    def _read_answers(self, stream: IO[bytes]) -> None:
+        """Put each answer on :attr:`answers` as it comes, then ``None`` at the end of the output."""
+        buffer, start = bytearray(), 0
+        while data := stream.read1(1 << 20):  # type: ignore[attr-defined]
+            buffer += data
+            while (end := buffer.find(b",", start)) >= 0:
+                self._answer(bytes(buffer[:end]))
+                del buffer[:end + 1]
+                start = 0
+            start = len(buffer)
+        if buffer.strip():
+            self.said.append(buffer.decode("utf-8", "replace").strip())
+        self.answers.put(None)
+
+    def _answer(self, message: bytes) -> None:
+        """One message of the output: an answer, or words that are none."""
+        try:
+            answer = json.loads(base64.b64decode(message, validate=True))
+        except (ValueError, binascii.Error):
+            self.said.append(message.decode("utf-8", "replace").strip())
+            return
+        self.answers.put(answer)
+
+    def _read_words(self, stream: IO[bytes]) -> None:
+        """Keep what the indexer writes to its error output."""
+        self.said.extend(line.decode("utf-8", "replace").strip() for line in stream if line.strip())
+
+    def _send(self, payload: dict[str, Any], flush: bool = False) -> None:
+        """Send one request (``flush``: at once); raise when the indexer has stopped reading."""
+        self.sent += 1
+        message = base64.b64encode(json.dumps({"message_id": self.sent, "payload": payload}).encode())
+        assert self.process.stdin is not None
+        try:
+            self.process.stdin.write(message + b",")
+            if flush:
+                self.process.stdin.flush()
+        except OSError:  # it ended: the end of its output says how
+            raise self._failure() from None
+
+    def _next(self) -> dict[str, Any]:
+        """The next answer's payload; raise with the indexer's words when it ended or answered with an error."""
+        try:
+            answer = self.answers.get(timeout=max(0.0, self.deadline - time.monotonic()))
+        except queue.Empty:
+            self._stop()
+            raise self._failure() from None
+        if answer is None:
+            self.answers.put(None)  # the end stays the end for any later question
+            raise self._failure()
+        payload: dict[str, Any] = answer.get("payload") or {}
+        if payload.get("type") == "Error":
+            raise RuntimeError(f"pagefind: {payload.get('message', 'an error')}")
+        return payload
+
+    def _ask(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send one request and wait for the answers up to its own."""
+        self._send(payload, flush=True)
+        while self.waiting:
+            self._next()
+            self.waiting -= 1
+        return self._next()
+
+    def add(self, path: str, text: str) -> None:
+        """Send one document (its answer is read later, while the next documents are sent)."""
+        self._send({"type": "AddFile", "index_id": self.index, "file_path": path, "url": None, "file_contents": text})
+        self.waiting += 1
+
+    def files(self) -> dict[str, bytes]:
+        """The index of every document sent, by path under :data:`INDEX_DIR` (the bundled interfaces left out)."""
+        made = self._ask({"type": "GetFiles", "index_id": self.index}).get("files") or []
+        return {f"{INDEX_DIR}/{found['path']}": base64.b64decode(found["content"]) for found in made
+                if not found["path"].startswith(UNUSED)}
+
+    def _failure(self) -> RuntimeError:
+        """Why the indexer ended before its work was done, in its own words with how it ended."""
+        if self.timed_out:
+            return RuntimeError(f"pagefind did not finish in {INDEX_TIMEOUT} s")
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            code = self.process.wait()
+        ending = f"exit status {code}" if code >= 0 else f"stopped by signal {-code}"
+        said = [line for line in self.said if line]
+        return RuntimeError(f"{said[-1] if said else 'pagefind ended before its work was done'} ({ending})")
+
+    def close(self) -> None:
+        """End the indexer (it ends when its input does; stopped if it does not)."""
+        self.watchdog.cancel()
+        try:
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+            self.process.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            self.process.kill()
+            self.process.wait()
+
+
+def _index(documents: Iterable[tuple[str, str]], languages: Sequence[str]) -> list[dict[str, bytes]]:
+    """The files of one indexer per language of ``languages`` (one for all documents when none are named)."""
+    deadline = time.monotonic() + INDEX_TIMEOUT
+    runs: dict[str, _Indexer] = {}
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=INDEX_TIMEOUT, check=False)
-    except subprocess.TimeoutExpired:
-        raise RuntimeError(f"pagefind did not finish in {INDEX_TIMEOUT} s") from None
-    except OSError as exc:
-        raise RuntimeError(f"{program} could not be started: {exc.strerror or exc}") from None
-    if done.returncode == -signal.SIGXFSZ:
-        raise RuntimeError(f"a file is larger than this system allows (stopped by signal {signal.SIGXFSZ.value})")
-    if done.returncode:
-        said = (done.stderr.strip() or done.stdout.strip()).splitlines()
-        ending = f"exit status {done.returncode}" if done.returncode > 0 else f"stopped by signal {-done.returncode}"
-        raise RuntimeError(f"{said[-1] if said else 'pagefind failed'} ({ending})")
-    return {f"{INDEX_DIR}/{p.relative_to(out).as_posix()}": p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.name.startswith(UNUSED)}
+        for path, text in documents:
+            language = path.split("/", 1)[0] if languages else ""
+            if language not in runs:
+                runs[language] = _Indexer(deadline)
+            runs[language].add(path, text)
+        return [run.files() for run in runs.values()]
+    finally:
+        for run in runs.values():
+            run.close()
 
 
 def merged(runs: Sequence[dict[str, bytes]]) -> dict[str, bytes] | None:
@@ -86,23 +216,17 @@ def merged(runs: Sequence[dict[str, bytes]]) -> dict[str, bytes] | None:
     return files
 
 
-def run_indexer(work: Path, languages: Sequence[str] = (), jobs: int = 1) -> dict[str, bytes]:
-    """pagefind's files for the documents written under ``work/site`` (one folder per language), by path under
-    :data:`INDEX_DIR` (the interfaces it bundles left out).
+def run_indexer(documents: Documents, languages: Sequence[str] = ()) -> dict[str, bytes]:
+    """pagefind's files for ``documents``, by path under :data:`INDEX_DIR` (the interfaces it bundles left out).
 
-    Each language is indexed by a run of its own, ``jobs`` at a time: pagefind's time and memory grow faster than
-    its documents, so three runs of 1,000 pages take half the time of one of 3,000, each with 40 % of its memory,
-    and make the same files. Should the runs not fit together, one run indexes everything.
+    The documents of each language (the first folder of their path) go to an indexer of their own, all side by
+    side: pagefind's time and memory grow faster than its documents, so three indexes of 1,000 pages take half
+    the time of one of 3,000, each with 40 % of its memory, and make the same files. Should the runs not fit
+    together, one indexer takes every document.
     """
-    site = work / "site"
-    present = [code for code in languages if (site / code).is_dir()]
-    files = None
-    if len(present) > 1:
-        with ThreadPoolExecutor(max(1, min(jobs, len(present)))) as pool:
-            runs = list(pool.map(lambda code: _index(site, work / f"index-{code}", f"{code}/**/*.html"), present))
-        files = merged(runs)
+    files = merged(_index(documents(), languages)) if len(languages) > 1 else None
     if files is None:
-        files = _index(site, work / "index")
+        files = merged(_index(documents(), ())) or {}
     entry = f"{INDEX_DIR}/{ENTRY_FILE}"
     if entry in files:  # pagefind lists the languages in a different order in every run
         files[entry] = json.dumps(json.loads(files[entry]), sort_keys=True, separators=(",", ":")).encode()

@@ -57,5 +57,5 @@ class OutputKind(Protocol):
         ``None`` means the files are made anew in every build (they are cheap, or depend on everything).
         """
 
-    def make(self, given: Given) -> Made:
-        """The kind's files for ``given``."""
+    def make(self, given: Given, reads: object = None) -> Made:
+        """The kind's files for ``given``; ``reads`` is what :meth:`reads` returned for it, not to work it out twice."""

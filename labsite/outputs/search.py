@@ -11,7 +11,6 @@ import hashlib
 import html
 import importlib.metadata
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,6 @@ from ..model.problems import Problems
 from . import indexer
 from .indexer import INDEX_DIR, run_indexer
 from .kind import Given, Made
-from .spool import make_parent
-from .writer import reason
 
 #: What a page's ``<main>`` carries when it is to be indexed (set by the templates of lab, edition, person…).
 BODY_MARK = b"data-pagefind-body"
@@ -138,19 +135,8 @@ def _prepared(given: Given, path: str, text: str) -> str:
     return with_typed_forms(text) if path.split("/", 1)[0] in TYPED_LANGUAGES else text
 
 
-def write_documents(documents: Iterable[tuple[str, str]], folder: Path) -> tuple[str, int]:
-    """Write ``documents`` under ``folder`` for the indexer; one digest of them all (see :func:`digest`), and
-    how many there are."""
-    digest, count = hashlib.sha256(), 0
-    made: set[Path] = set()
-    for path, text in documents:
-        data = text.encode()
-        digest.update(path.encode() + b"\0" + data + b"\0")
-        target = folder / path
-        make_parent(target, made)  # each folder made once, not asked for again per document
-        target.write_bytes(data)
-        count += 1
-    return digest.hexdigest(), count
+#: The digest of no documents at all: no index is made.
+EMPTY = hashlib.sha256().hexdigest()
 
 
 def digest(documents: Iterable[tuple[str, str]]) -> str:
@@ -204,25 +190,20 @@ class SearchOutput:
         """The documents the indexer reads, as one digest (the same documents give the same index)."""
         return digest(index_input(given))
 
-    def make(self, given: Given) -> Made:
+    def make(self, given: Given, reads: object = None) -> Made:
         """The index files, kept in the build cache by their documents; an error with the indexer's message."""
-        with tempfile.TemporaryDirectory(prefix="labsite-search-") as folder:
-            work = Path(folder)
-            try:
-                found, count = write_documents(index_input(given), work / "site")
-            except OSError as error:
-                return _failed(f"its documents could not be written: {reason(error)}")
-            if not count:
-                return Made({})
-            key = BuildCache.key(_cache_kind(), found.encode())
-            stored = given.cache.get(key) if given.cache is not None else None
-            files = unpack(stored) if stored is not None else None
-            if files is not None:
-                return Made(files)
-            try:
-                files = run_indexer(work, given.config.languages, given.jobs)
-            except Exception as error:  # noqa: BLE001 - whatever the indexer raises is reported, not a crash
-                return _failed(str(error))
+        found = reads if isinstance(reads, str) else digest(index_input(given))
+        if found == EMPTY:
+            return Made({})
+        key = BuildCache.key(_cache_kind(), found.encode())
+        stored = given.cache.get(key) if given.cache is not None else None
+        files = unpack(stored) if stored is not None else None
+        if files is not None:
+            return Made(files)
+        try:
+            files = run_indexer(lambda: index_input(given), given.config.languages)
+        except Exception as error:  # noqa: BLE001 - whatever the indexer raises is reported, not a crash
+            return _failed(str(error))
         if given.cache is not None:
             given.cache.put(key, pack(files))
             given.cache.flush()

@@ -73,7 +73,7 @@ class SitemapOutput:
         """The settings, whether drafts are shown, and which pages there are."""
         return given.config, given.drafts, [(page.route, page.lang, page.draft) for page in given.pages]
 
-    def make(self, given: Given) -> Made:
+    def make(self, given: Given, reads: object = None) -> Made:
         """Both files."""
         return Made(sitemap_files(given.pages, given.config, given.drafts))
 

@@ -39,7 +39,7 @@ class StatusOutput:
         """Made anew in every build: it carries the build's moment."""
         return None
 
-    def make(self, given: Given) -> Made:
+    def make(self, given: Given, reads: object = None) -> Made:
         """The file, from the published editions."""
         published = [edition for edition in given.content.editions.values() if not edition.meta.draft]
         report = status_report(published, given.now, given.config.timezone, given.config.closing_soon_days)
