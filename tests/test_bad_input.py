@@ -162,7 +162,8 @@ def test_ctrl_c_during_the_swap_is_held_until_the_new_site_is_in_place(sample_si
     "plain *text* with a [link](https://example.org/?a=1&b=2 \"Title\") and a [page](/en/about/#team)",
     "| a | b |\n|:-|-:|\n| 1 | 2 |", "line  \nbreak\n\n---\n\n1. one\n2. two", "`<b>` in code and <b>bold</b> <br/>",
     "[x](javascript:alert(1))", "[x](JavaScript:alert(1))", "[x](java&#9;script:alert(1))", "[x](data:text/html,hi)",
-    "<B>upper</B>", "<b onclick=\"x()\">b</b>", '<a href="https://x.org" target="_blank">x</a>', "<!-- note -->",
+    "<B>upper</B>", "<b onclick=\"x()\">b</b>", "<p\xa0>nbsp</p>", "<div>\n<b\u2003>em space</b>\n</div>",
+    "<b\x0b>tab</b>", "<p>Logo: <![logo](/logo.png)></p>", '<a href="https://x.org" target="_blank">x</a>', "<!-- note -->",
     "<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "<b title=\"a>b\">x</b>", "3. three\n4. four",
     '<a href="/x" title="t" rel="r">x</a>', '<td align="center">cell</td>', '<td align="justify">cell</td>',
 ])
@@ -181,6 +182,7 @@ def test_markdown_is_commonmark_with_tables_and_raw_html_cleaned() -> None:
     assert "<p>Intro</p>\n<ul>\n<li>one\n<ul>\n<li>nested</li>" in html
     assert "<th>a</th>" in html and '<td align="center">2</td>' in html
     assert "<del>old</del> <b>bold</b>" in html and '<a href="http://www.example.org">www.example.org</a>' in html
+    assert markup.to_html("3~5 days, 10~20 people") == "<p>3~5 days, 10~20 people</p>\n"
     assert "script" not in html and "alert" not in html and "javascript" not in html
     assert [part.message for part in markup.dropped(text)] == [
         "the HTML tag <script> is not shown on the page",

@@ -24,7 +24,8 @@ from .workers import fork_map
 _EXTENSIONS = ("table", "strikethrough", "autolink")
 #: Raw HTML is passed on to the cleaner (:mod:`.sanitize`), which keeps the harmless formatting tags an editor may
 #: type and reports the rest; without this option cmark would replace all raw HTML with a comment.
-_OPTIONS = CmarkOptions.CMARK_OPT_UNSAFE
+#: Only ``~~two tildes~~`` strike text through: "3~5 days" stays as typed.
+_OPTIONS = CmarkOptions.CMARK_OPT_UNSAFE | CmarkOptions.CMARK_OPT_STRIKETHROUGH_DOUBLE_TILDE
 
 
 @dataclass(frozen=True)

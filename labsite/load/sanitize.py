@@ -88,7 +88,9 @@ class _Finder(HTMLParser):
 #: Tags that cannot lose anything to cleaning, matched without parsing: an allowed tag's name alone, or a link whose
 #: address starts with an allowed scheme or is on this site, and an aligned table cell, as the Markdown converter
 #: writes them.
-_PLAIN_TAG = re.compile(r'</?([a-z][a-z0-9]*)\s*/?>|<a href="(?:https?:|mailto:|tel:|/|#)[^"<>]*"(?: title="[^"<>]*")?>'
+#: Between a tag's name and its end only HTML's own spaces may stand: to HTML a no-break space is part of the name.
+_PLAIN_TAG = re.compile(r'</?([a-z][a-z0-9]*)[ \t\n\r\f]*/?>'
+                        r'|<a href="(?:https?:|mailto:|tel:|/|#)[^"<>]*"(?: title="[^"<>]*")?>'
                         r'|<t[hd] align="(?:left|center|right)">')
 
 
@@ -106,6 +108,9 @@ def dropped_parts(html: str) -> list[Dropped]:
 def parsed_dropped_parts(html: str) -> list[Dropped]:
     """What :func:`clean` removes from ``html``, in document order, found by parsing it."""
     finder = _Finder()
-    finder.feed(html)
-    finder.close()
+    try:
+        finder.feed(html)
+        finder.close()
+    except AssertionError:  # Python's parser gives up on some declarations (``<![x``); the cleaner drops them
+        finder.dropped.append(Dropped("the HTML declaration '<!…' is not shown on the page", "<!"))
     return finder.dropped
