@@ -161,6 +161,10 @@ def test_cards_of_the_last_build_are_linked_from_its_site_unless_changed_since(
     build_site(sample_site, Options(later, cache=True, jobs=1))
     again = {path.name: (path.stat().st_ino, path.read_bytes()) for path in (out / "og").iterdir()}
     assert drawn == [] and again == first  # the very same files, linked
+    stamps = {path.name: path.stat().st_ctime_ns for path in (out / "og").iterdir()}
+    build_site(sample_site, Options(later, cache=True, jobs=1), write=False)  # a check leaves the site's files be
+    assert {path.name: path.stat().st_ctime_ns for path in (out / "og").iterdir()} == stamps and drawn
+    drawn.clear()
     tampered = sorted(first)[0]
     with open(out / "og" / tampered, "r+b") as card:  # changed in place: the same file, other bytes
         card.write(b"\x89PNG-changed")

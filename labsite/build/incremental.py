@@ -180,7 +180,8 @@ def stale_pages(previous: Build | None, site: LoadedSite, pages: list[OutputPage
 
 
 def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[str, Stamp],
-            cache: BuildCache | None = None, into: MutableMapping[str, bytes] | None = None) -> Build:
+            cache: BuildCache | None = None, into: MutableMapping[str, bytes] | None = None,
+            site_cards: bool = False) -> Build:
     """Build the site, rendering only what changed since ``previous``; raise ``BuildFailed`` on errors.
 
     Without ``previous`` this is the whole build: ``build_site`` and the preview's first build are this call.
@@ -188,17 +189,18 @@ def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[s
     ``stamps`` is the scan taken before reading, so that an edit made during the build is seen next time.
     ``cache`` is the build cache to use (left open for the caller); without it, one is opened when
     ``options.cache`` asks for it, and closed at the end. ``into`` is where the files go (a new dict by default;
-    a build from nothing puts them in an ``outputs.spool.Spool``, on disk).
+    a build from nothing puts them in an ``outputs.spool.Spool``, on disk). With ``site_cards`` (a build about to
+    replace the site), the og:image cards the last written build left in the output folder are taken from there.
     """
     if cache is None:
         own = open_cache(root, options.cache)
         try:
-            build = rebuild(root, options, previous, stamps, own, into)
+            build = rebuild(root, options, previous, stamps, own, into, site_cards)
         finally:
             own.close()
         return dataclasses.replace(build, cache_warnings=tuple(own.warnings))
     with collector_paused() if previous is not None else contextlib.nullcontext():
-        return _rebuild(root, options, previous, stamps, cache, into)
+        return _rebuild(root, options, previous, stamps, cache, into, site_cards)
 
 
 @contextlib.contextmanager
@@ -216,7 +218,7 @@ def collector_paused() -> Iterator[None]:
 
 
 def _rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[str, Stamp], cache: BuildCache,
-             into: MutableMapping[str, bytes] | None) -> Build:
+             into: MutableMapping[str, bytes] | None, site_cards: bool) -> Build:
     """:func:`rebuild` with the build cache open."""
     started = time.perf_counter()
     changed = changed_files(previous.stamps, stamps) if previous else frozenset(stamps)
@@ -238,7 +240,8 @@ def _rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[
         # The og:image cards of the pages kept (named by their content, so a kept page's card is still right).
         kept = {name.decode() for data in list(files.values()) for name in _CARD.findall(data, 0, _head_end(data))}
         files.update({path: previous.files[path] for path in kept if path in previous.files})
-    known = previous.files.get if previous is not None else written_cards(cache, site.config.output_path)
+    known = (previous.files.get if previous is not None
+             else written_cards(cache, site.config.output_path) if site_cards else None)
     render_pages(site, stale, contexts, options, files, known)
     before = previous.outputs if previous is not None else {}
     outputs = site_outputs(site, pages, files, options, before, cache)
@@ -252,12 +255,17 @@ def _rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[
 
 def written_cards(cache: BuildCache, output: Path) -> Known | None:
     """Where the og:image cards of the last written build can be taken from: its files in ``output`` that the
-    record of the output folder (``.cache/output-copies.json``) vouches for. ``None`` without a cache folder."""
+    record of the output folder (``.cache/output-copies.json``) vouches for. ``None`` without a cache folder.
+
+    They are all looked at now, before any is linked into the new build (a link changes a file's change time,
+    which the record vouches with)."""
     if cache.folder is None:
         return None
     target = output.resolve()
     manifest = load_manifest(cache.folder / MANIFEST_FILE, target)
-    return (lambda path: manifest.written(target, path)) if manifest.stamps else None
+    found = {path: file for path in manifest.stamps if path.startswith(f"{CARDS_DIR}/")
+             and (file := manifest.written(target, path)) is not None}
+    return found.get if found else None
 
 
 def _head_end(page: bytes) -> int:

@@ -146,7 +146,7 @@ def _build(root: Path, options: Options, write: bool, cache: BuildCache, started
     except OSError as exc:
         raise WriteFailed(f"no temporary folder for its files: {reason(exc)}") from exc
     try:
-        build = rebuild(root, options, None, scan(root), cache, spool)
+        build = rebuild(root, options, None, scan(root), cache, spool, site_cards=write)
     except SpoolFailed as exc:  # the disk refused the pages as they were rendered
         raise WriteFailed(reason(exc)) from exc
     site, files, pages, calendars = build.site, build.files, list(build.pages.values()), build.calendars

@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 import tempfile
+import threading
 import time
 import weakref
 from collections.abc import Iterator, MutableMapping
@@ -100,10 +101,14 @@ class Spool(MutableMapping[str, bytes]):
         """Link the finished file ``source`` in as ``rel`` (a copy where links cannot be made); its size, for
         :meth:`add`. Raise :class:`SpoolFailed` when the disk refuses it."""
         path = self._target(rel)
-        try:
-            link_or_copy(source, path)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}")
+        try:  # linked under a name of its own, then renamed: two workers adopting one card never meet
+            link_or_copy(source, temporary)
+            os.replace(temporary, path)
             return os.lstat(path).st_size
         except OSError as exc:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
             raise SpoolFailed(exc.errno, exc.strerror, exc.filename) from exc
 
     def add(self, rel: str, size: int) -> None:
