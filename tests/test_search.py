@@ -228,12 +228,27 @@ def test_an_indexer_that_stops_answering_is_given_up_at_the_deadline(tmp_path: P
 
 
 def test_an_error_the_indexer_answers_is_its_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first answer is an error: its message is the build's, and the program is ended, not left running."""
     answer = base64.b64encode(json.dumps({"message_id": 1, "payload": {
         "type": "Error", "message": "the index could not be made"}}).encode()).decode()
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_indexer(
-        tmp_path, f"sys.stdin.buffer.read(1)\nsys.stdout.write({answer!r} + ',')\nsys.stdout.flush()\ntime.sleep(60)")))
+    pid = tmp_path / "pid"
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_indexer(tmp_path, (
+        f"import os\nopen({str(pid)!r}, 'w').write(str(os.getpid()))\nsys.stdin.buffer.read(1)\n"
+        f"sys.stdout.write({answer!r} + ',')\nsys.stdout.flush()\nsys.stdin.buffer.read()"))))
     with pytest.raises(RuntimeError, match=r"^pagefind: the index could not be made$"):
         search.run_indexer(lambda: documents({"en/a/index.html": "en"}))
+    assert not Path(f"/proc/{pid.read_text()}").exists()  # ended and reaped
+
+
+def test_the_last_words_of_an_indexer_that_fails_are_its_message(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """However much it wrote before them, and from however many threads they are read."""
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_indexer(tmp_path, (
+        "for n in range(20000):\n    print(f'warning: line {n}', file=sys.stderr)\n"
+        "print('Error: no space left on the disk', file=sys.stderr)\nsys.exit(3)"))))
+    for _ in range(5):
+        with pytest.raises(RuntimeError, match=r"^Error: no space left on the disk \(exit status 3\)$"):
+            search.run_indexer(lambda: documents({"en/a/index.html": "en"}))
 
 
 def test_many_large_documents_pass_through_the_pipes_whole(tmp_path: Path) -> None:

@@ -278,8 +278,7 @@ def site_outputs(site: LoadedSite, pages: Sequence[OutputPage], rendered: Mappin
                  only: frozenset[str] | None = None) -> dict[str, Output]:
     """Every output kind's files (or the kinds named in ``only``), by kind: made anew, or the ``previous`` build's
     where what they read is the same, or unchecked where ``options.deferred`` says so."""
-    given = Given(site.content, site.config, site.languages, pages, options.now, options.drafts, rendered, cache,
-                  options.jobs)
+    given = Given(site.content, site.config, site.languages, pages, options.now, options.drafts, rendered, cache)
     outputs: dict[str, Output] = {}
     problems: list[Problem] = []
     for kind in OUTPUTS:

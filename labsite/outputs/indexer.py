@@ -67,9 +67,15 @@ class _Indexer:
         self.watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), self._stop)
         self.watchdog.daemon = True
         self.watchdog.start()
-        for target, stream in ((self._read_answers, self.process.stdout), (self._read_words, self.process.stderr)):
-            threading.Thread(target=target, args=(stream,), daemon=True).start()
-        self.index = self._ask({"type": "NewIndex", "config": None})["index_id"]
+        self.readers = [threading.Thread(target=target, args=(stream,), daemon=True) for target, stream in
+                        ((self._read_answers, self.process.stdout), (self._read_words, self.process.stderr))]
+        for reader in self.readers:
+            reader.start()
+        try:
+            self.index = self._ask({"type": "NewIndex", "config": None})["index_id"]
+        except BaseException:
+            self.close()
+            raise
 
     def _stop(self) -> None:
         """Past the deadline: the indexer is stopped, and the run reports that it did not finish."""
@@ -143,9 +149,16 @@ class _Indexer:
         self._send({"type": "AddFile", "index_id": self.index, "file_path": path, "url": None, "file_contents": text})
         self.waiting += 1
 
+    def finish(self) -> None:
+        """Ask for the index of every document sent: pagefind makes it now, while the other indexers make theirs."""
+        self._send({"type": "GetFiles", "index_id": self.index}, flush=True)
+
     def files(self) -> dict[str, bytes]:
-        """The index of every document sent, by path under :data:`INDEX_DIR` (the bundled interfaces left out)."""
-        made = self._ask({"type": "GetFiles", "index_id": self.index}).get("files") or []
+        """The index asked for by :meth:`finish`, by path under :data:`INDEX_DIR` (the bundled interfaces left out)."""
+        while self.waiting:
+            self._next()
+            self.waiting -= 1
+        made = self._next().get("files") or []
         return {f"{INDEX_DIR}/{found['path']}": base64.b64decode(found["content"]) for found in made
                 if not found["path"].startswith(UNUSED)}
 
@@ -158,6 +171,8 @@ class _Indexer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             code = self.process.wait()
+        for reader in self.readers:  # all it said, up to its last words
+            reader.join(timeout=5)
         ending = f"exit status {code}" if code >= 0 else f"stopped by signal {-code}"
         said = [line for line in self.said if line]
         return RuntimeError(f"{said[-1] if said else 'pagefind ended before its work was done'} ({ending})")
@@ -172,11 +187,12 @@ class _Indexer:
         except (OSError, subprocess.TimeoutExpired):
             self.process.kill()
             self.process.wait()
+        for reader in self.readers:
+            reader.join(timeout=5)
 
 
-def _index(documents: Iterable[tuple[str, str]], languages: Sequence[str]) -> list[dict[str, bytes]]:
+def _index(documents: Iterable[tuple[str, str]], languages: Sequence[str], deadline: float) -> list[dict[str, bytes]]:
     """The files of one indexer per language of ``languages`` (one for all documents when none are named)."""
-    deadline = time.monotonic() + INDEX_TIMEOUT
     runs: dict[str, _Indexer] = {}
     try:
         for path, text in documents:
@@ -184,6 +200,8 @@ def _index(documents: Iterable[tuple[str, str]], languages: Sequence[str]) -> li
             if language not in runs:
                 runs[language] = _Indexer(deadline)
             runs[language].add(path, text)
+        for run in runs.values():
+            run.finish()
         return [run.files() for run in runs.values()]
     finally:
         for run in runs.values():
@@ -224,9 +242,10 @@ def run_indexer(documents: Documents, languages: Sequence[str] = ()) -> dict[str
     the time of one of 3,000, each with 40 % of its memory, and make the same files. Should the runs not fit
     together, one indexer takes every document.
     """
-    files = merged(_index(documents(), languages)) if len(languages) > 1 else None
+    deadline = time.monotonic() + INDEX_TIMEOUT  # one deadline for all the indexing, a second try included
+    files = merged(_index(documents(), languages, deadline)) if len(languages) > 1 else None
     if files is None:
-        files = merged(_index(documents(), ())) or {}
+        files = merged(_index(documents(), (), deadline)) or {}
     entry = f"{INDEX_DIR}/{ENTRY_FILE}"
     if entry in files:  # pagefind lists the languages in a different order in every run
         files[entry] = json.dumps(json.loads(files[entry]), sort_keys=True, separators=(",", ":")).encode()

@@ -31,8 +31,6 @@ class Given:
     rendered: Mapping[str, bytes]
     #: The build cache, for a kind whose work is worth keeping across builds (``None``: nothing kept).
     cache: BuildCache | None = None
-    #: How many processes a kind may run at once (``--jobs``).
-    jobs: int = 1
 
 
 @dataclass(frozen=True)
