@@ -273,7 +273,7 @@ CASES: dict[str, Case] = {
     "milestone id of 150 characters": Case(edit("content/labs/impact-lab/2025.yaml", "  - id: funding", "  - id: " + "c" * 150), (
         "content/labs/impact-lab/2025.yaml:23: error: milestone id 'ccccccccccccccccccccccccccccccccccccccc…' is not an id",)),
     "list nested 300 deep": Case(body(deep_list(300)), (
-        "content/pages/about.en.md:25: error: the text is nested more than 20 levels deep (lists or quotes within each other)",)),
+        "content/pages/about.en.md:24: error: the text is nested more than 20 levels deep (lists or quotes within each other)",)),
     "quotes nested 300 deep": Case(body(">" * 300 + " deep"), (
         "content/pages/about.en.md:4: error: the text is nested more than 20 levels deep (lists or quotes within each other)",)),
     "template includes itself": Case(edit("templates/page.html", "{% block main %}", "{% block main %}{% include 'page.html' %}"), (

@@ -158,6 +158,16 @@ def test_ctrl_c_during_the_swap_is_held_until_the_new_site_is_in_place(sample_si
     assert not [p.name for p in sample_site.iterdir() if p.name.startswith(".") and p.name != ".cache"]
 
 
+def test_nesting_is_counted_as_the_converter_reads_it_whatever_the_indentation() -> None:
+    """Lists nest by two spaces as well as four, and markers and quotes can open levels on one line."""
+    from labsite.load.textcheck import too_deep_at
+    by_two = "\n".join("  " * level + "- item" for level in range(30))
+    assert too_deep_at(deep_list(21)) == too_deep_at(by_two) == 20  # the 21st list opens on the 21st line
+    assert too_deep_at(deep_list(20)) is None and too_deep_at(">" * 20 + " quoted") is None
+    assert too_deep_at("Intro\n\n" + " 1. >" * 25 + " x") == 2
+    assert too_deep_at("Text\n\n" + " " * 60 + "code, indented far") is None
+
+
 @pytest.mark.parametrize("text", [
     "plain *text* with a [link](https://example.org/?a=1&b=2 \"Title\") and a [page](/en/about/#team)",
     "| a | b |\n|:-|-:|\n| 1 | 2 |", "line  \nbreak\n\n---\n\n1. one\n2. two", "`<b>` in code and <b>bold</b> <br/>",

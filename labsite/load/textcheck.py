@@ -5,22 +5,41 @@ from __future__ import annotations
 import re
 
 from ..model.problems import Problems
-from .markup import Conversions, dropped
+from .markup import Conversions, convert, dropped
 
 #: How many lists or quotes may lie within each other; deeper ones are no longer readable on a phone.
 MAX_NESTING = 20
 RAW_HTML_HINT = ("Raw HTML is off: only simple formatting tags (b, i, sup, sub, br, abbr …) are kept. "
                  "Write it in Markdown instead (docs/content.md, 'Raw HTML').")
-#: A line nested deeper than the limit starts with more than that many quote marks, spaces or tabs.
-_DEEP = re.compile(rf"^[ >\t]{{{MAX_NESTING + 1},}}", re.M)
+#: What a line may start with that opens lists or quotes: spaces, tabs, quote marks and list markers. A line that
+#: opens a level deeper than the limit starts with more than that many such characters.
+_PREFIX = re.compile(r"^(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*", re.M)
+_LEVEL = re.compile(r"<(/?)(?:ul|ol|blockquote)[ >]")
 
 
-def nesting(line: str) -> int:
-    """How many quotes (``>``) and indented levels (four spaces) a line of Markdown starts with."""
-    expanded = line.expandtabs(4)
-    prefix = expanded[: len(expanded) - len(expanded.lstrip(" >"))]
-    quotes = prefix.count(">")
-    return quotes + (len(prefix) - quotes) // 4
+def depth(html: str) -> int:
+    """How many lists and quotes lie within each other at the deepest point of ``html``."""
+    level = deepest = 0
+    for match in _LEVEL.finditer(html):
+        level += -1 if match.group(1) else 1
+        deepest = max(deepest, level)
+    return deepest
+
+
+def too_deep_at(text: str) -> int | None:
+    """The index of the first line at which ``text`` is nested more than :data:`MAX_NESTING` levels deep, as the
+    Markdown converter reads it, or ``None``. Only a text with a line that could open so many levels is converted."""
+    if all(len(prefix) <= MAX_NESTING for prefix in _PREFIX.findall(text)) or depth(convert(text)) <= MAX_NESTING:
+        return None
+    lines = text.splitlines(keepends=True)
+    low, high = 0, len(lines) - 1  # the text's first lines nest as deep as they do within the whole text
+    while low < high:
+        middle = (low + high) // 2
+        if depth(convert("".join(lines[:middle + 1]))) > MAX_NESTING:
+            high = middle
+        else:
+            low = middle + 1
+    return low
 
 
 def check_markdown(text: str, path: str, first_line: int, problems: Problems, known: Conversions | None = None,
@@ -31,13 +50,12 @@ def check_markdown(text: str, path: str, first_line: int, problems: Problems, kn
     ``whole`` is false for a text written in one front matter field: its problems are all shown at that field.
     """
     lines = text.splitlines()
-    # Each quote mark, tab or four spaces is one level: only a line with a long prefix can be too deep.
-    for index, line in enumerate(lines if _DEEP.search(text) else ()):
-        if nesting(line) > MAX_NESTING:
-            problems.error(path, first_line + index * whole,
-                           f"the text is nested more than {MAX_NESTING} levels deep (lists or quotes within each other)",
-                           "Flatten the lists and quotes.")
-            return
+    deep = too_deep_at(text)
+    if deep is not None:
+        problems.error(path, first_line + deep * whole,
+                       f"the text is nested more than {MAX_NESTING} levels deep (lists or quotes within each other)",
+                       "Flatten the lists and quotes.")
+        return
     cursor = 0
     for part in dropped(text, known):
         index = _find(lines, part.needle, cursor)
