@@ -11,7 +11,7 @@ import hashlib
 import html
 import importlib.metadata
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,19 +39,11 @@ def normalise(text: str) -> str:
     return text.lower().translate(KAZAKH_LETTERS)
 
 
-def plain_words(markup: str) -> list[str]:
-    """The words of an HTML fragment, tags and entities removed."""
-    return html.unescape(TAG.sub(" ", markup)).split()
-
-
 def typed_forms(markup: str) -> str:
     """The words of ``markup`` that a Russian keyboard cannot type, in the form it can, each once."""
-    forms: dict[str, None] = {}
-    for word in plain_words(markup):
-        form = normalise(word)
-        if form != word.lower():
-            forms.setdefault(form, None)
-    return " ".join(forms)
+    words = html.unescape(TAG.sub(" ", markup)).lower()  # letter for letter, so the words of both forms line up
+    forms = normalise(words).split()
+    return " ".join(dict.fromkeys(form for form, word in zip(forms, words.split(), strict=True) if form != word))
 
 
 def with_typed_forms(page: str) -> str:
@@ -111,10 +103,11 @@ def question_page(lang: str, url: str, question: Mapping[str, Any], lab: str) ->
             "</main></body></html>")
 
 
-def index_input(given: Given) -> Iterator[tuple[str, str]]:
+def index_input(given: Given, prepared: bool = True) -> Iterator[tuple[str, str]]:
     """The documents the indexer reads, one at a time by path: the pages marked for search, then the FAQ questions.
 
-    They are made as they are read, so that the pages of a large site never all sit in memory at once.
+    They are made as they are read, so that the pages of a large site never all sit in memory at once. Without
+    ``prepared``, they are given as they are before :func:`_prepared` (see :func:`source_digest`).
     """
     languages = set(given.config.languages)
     drafts = {page.output_path for page in given.pages if page.draft}  # only in a preview with drafts
@@ -124,9 +117,9 @@ def index_input(given: Given) -> Iterator[tuple[str, str]]:
             data = given.rendered[path]
             if BODY_MARK in data:
                 text = questions.pop(path) if path in questions else data.decode("utf-8")
-                yield path, _prepared(given, path, text)
+                yield path, _prepared(given, path, text) if prepared else text
     for path, text in questions.items():
-        yield path, _prepared(given, path, text)
+        yield path, _prepared(given, path, text) if prepared else text
 
 
 def _prepared(given: Given, path: str, text: str) -> str:
@@ -139,11 +132,14 @@ def _prepared(given: Given, path: str, text: str) -> str:
 EMPTY = hashlib.sha256().hexdigest()
 
 
-def digest(documents: Iterable[tuple[str, str]]) -> str:
-    """One digest of the documents the indexer reads: the same documents give the same index."""
+def source_digest(given: Given) -> str:
+    """One digest of what the indexer's documents are made of: the pages and questions before :func:`_prepared`,
+    and the names it adds. The same give the same documents (this code being in the cache key), so the same index;
+    the documents themselves are not made for it."""
     found = hashlib.sha256()
-    for path, text in documents:
-        found.update(path.encode() + b"\0" + text.encode() + b"\0")
+    for path, text in index_input(given, prepared=False):
+        names = "\x1f".join(person_names(given, path))
+        found.update(f"{path}\0{names}\0{text}\0".encode())
     return found.hexdigest()
 
 
@@ -188,11 +184,11 @@ class SearchOutput:
 
     def reads(self, given: Given) -> object:
         """The documents the indexer reads, as one digest (the same documents give the same index)."""
-        return digest(index_input(given))
+        return source_digest(given)
 
     def make(self, given: Given, reads: object = None) -> Made:
         """The index files, kept in the build cache by their documents; an error with the indexer's message."""
-        found = reads if isinstance(reads, str) else digest(index_input(given))
+        found = reads if isinstance(reads, str) else source_digest(given)
         if found == EMPTY:
             return Made({})
         key = BuildCache.key(_cache_kind(), found.encode())
