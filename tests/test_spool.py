@@ -61,7 +61,7 @@ def test_check_keeps_its_files_only_as_long_as_they_are_used(sample_site: Path) 
     result = build_site(sample_site, Options(NOW, cache=True), write=False)
     assert isinstance(result.files, Spool)
     folder = result.files.folder
-    assert folder.parent == (sample_site / ".cache") and (folder / "en/about/index.html").is_file()
+    assert folder.parent == (sample_site / ".cache") and result.files.location("en/about/index.html").is_file()
     assert not (sample_site / "_site").exists()
     del result
     gc.collect()
@@ -113,7 +113,11 @@ def test_a_spool_refuses_paths_outside_its_folder_and_reads_back_what_it_stored(
     spool["en/index.html"] = b"again"
     assert spool["en/index.html"] == b"again" and len(spool) == 2
     del spool["en/index.html"]
-    assert "en/index.html" not in spool and not (spool.folder / "en/index.html").exists()
+    assert "en/index.html" not in spool and not spool.location("en/index.html").exists()
+    assert sorted(os.listdir(spool.folder)) == ["en%2Fother%2Findex.html"]  # flat: no folder per page
+    long = "en/" + "x" * 300 + "/index.html"
+    spool[long] = b"deep"
+    assert spool[long] == b"deep" and len(spool.location(long).name) == 40
     with pytest.raises(KeyError):
         spool["en/index.html"]
     folder = spool.folder

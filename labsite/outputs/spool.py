@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import shutil
 import socket
@@ -58,6 +59,9 @@ def link_or_copy(source: Path, path: Path) -> None:
 class Spool(MutableMapping[str, bytes]):
     """Output files by relative path, each written to a folder of its own as soon as it is made.
 
+    The folder is flat: a file's name there is its path with ``/`` written ``%2F`` (a long one, its digest), so
+    that a build makes no folder per page twice (making one costs as much as writing a file on some disks).
+
     Only the paths and sizes stay in memory; reading a file reads it back. Forked workers may :meth:`store`
     files themselves and hand the parent only their sizes (:meth:`add`). The writer links the files into the
     new site rather than writing them again, then :meth:`moved` points the spool at the site, so that the
@@ -70,17 +74,17 @@ class Spool(MutableMapping[str, bytes]):
         remove_abandoned(parent)
         self.folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{machine_name()}-{os.getpid()}-", dir=parent))
         self.sizes: dict[str, int] = {}
-        self._made: set[Path] = {self.folder}
+        self.flat = True
         self._remove = weakref.finalize(self, shutil.rmtree, self.folder, True)
 
     def location(self, rel: str) -> Path:
         """Where the file ``rel`` is on disk."""
-        return self.folder / rel
+        return self.folder / (flat_name(rel) if self.flat else rel)
 
     def _target(self, rel: str) -> Path:
-        """Where a new file ``rel`` goes, its folder made, anything there before removed."""
-        path = self.folder / checked(rel)
-        make_parent(path, self._made)
+        """Where a new file ``rel`` goes, anything there before removed."""
+        checked(rel)
+        path = self.location(rel)
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         return path
@@ -118,7 +122,7 @@ class Spool(MutableMapping[str, bytes]):
     def moved(self, folder: Path) -> None:
         """The files are now in ``folder`` (the written site): read them there, and remove the spool's own folder."""
         self._remove()
-        self.folder, self._made = folder, set()
+        self.folder, self.flat = folder, False
 
     def close(self) -> None:
         """Remove the spool's folder now (it is removed anyway when the spool is no longer used)."""
@@ -130,12 +134,12 @@ class Spool(MutableMapping[str, bytes]):
     def __getitem__(self, rel: str) -> bytes:
         if rel not in self.sizes:
             raise KeyError(rel)
-        return (self.folder / rel).read_bytes()
+        return self.location(rel).read_bytes()
 
     def __delitem__(self, rel: str) -> None:
         del self.sizes[rel]
         with contextlib.suppress(FileNotFoundError):
-            (self.folder / rel).unlink()
+            self.location(rel).unlink()
 
     def __contains__(self, rel: object) -> bool:
         return rel in self.sizes
@@ -145,6 +149,13 @@ class Spool(MutableMapping[str, bytes]):
 
     def __len__(self) -> int:
         return len(self.sizes)
+
+
+def flat_name(rel: str) -> str:
+    """The name of the file ``rel`` in a spool's flat folder: its path with ``%`` and ``/`` escaped, or, when that is
+    too long for a file name, the path's digest."""
+    name = rel.replace("%", "%25").replace("/", "%2F")
+    return name if len(name.encode()) <= 200 else hashlib.blake2b(rel.encode(), digest_size=20).hexdigest()
 
 
 def remove_abandoned(parent: Path) -> None:
