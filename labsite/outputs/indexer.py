@@ -137,8 +137,12 @@ class _Indexer:
         return payload
 
     def _ask(self, payload: dict[str, Any]) -> dict[str, Any]:
-        """Send one request and wait for the answers up to its own."""
+        """Send one request and wait for its answer."""
         self._send(payload, flush=True)
+        return self._reply()
+
+    def _reply(self) -> dict[str, Any]:
+        """The answer to the last request, after those to the documents sent before it."""
         while self.waiting:
             self._next()
             self.waiting -= 1
@@ -155,10 +159,7 @@ class _Indexer:
 
     def files(self) -> dict[str, bytes]:
         """The index asked for by :meth:`finish`, by path under :data:`INDEX_DIR` (the bundled interfaces left out)."""
-        while self.waiting:
-            self._next()
-            self.waiting -= 1
-        made = self._next().get("files") or []
+        made = self._reply().get("files") or []
         return {f"{INDEX_DIR}/{found['path']}": base64.b64decode(found["content"]) for found in made
                 if not found["path"].startswith(UNUSED)}
 

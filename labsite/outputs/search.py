@@ -128,7 +128,7 @@ def _prepared(given: Given, path: str, text: str) -> str:
     return with_typed_forms(text) if path.split("/", 1)[0] in TYPED_LANGUAGES else text
 
 
-#: The digest of no documents at all: no index is made.
+#: The :func:`source_digest` of no documents at all: no index is made.
 EMPTY = hashlib.sha256().hexdigest()
 
 
@@ -183,7 +183,7 @@ class SearchOutput:
     name = "search"
 
     def reads(self, given: Given) -> object:
-        """The documents the indexer reads, as one digest (the same documents give the same index)."""
+        """What the indexer's documents are made of, as one digest (see :func:`source_digest`)."""
         return source_digest(given)
 
     def make(self, given: Given, reads: object = None) -> Made:
