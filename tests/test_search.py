@@ -79,6 +79,22 @@ def test_only_the_main_content_is_indexed(built_sample: Path) -> None:
     assert notice and notice[1].split()[0] not in content.split()
 
 
+def test_the_indexer_is_given_only_the_main_content_and_makes_the_index_of_the_whole_pages(
+        sample_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = ('<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>Лаборатория</title>'
+            '<meta name="description" content="Описание"></head><body><header>Меню</header>'
+            '<main id="main" data-pagefind-body><h1>Лаборатория</h1></main><footer>Подвал</footer></body></html>')
+    assert search.indexed_part(page) == ('<!doctype html><html lang="ru"><head><title>Лаборатория</title></head>'
+                                         '<body><main id="main" data-pagefind-body><h1>Лаборатория</h1></main>'
+                                         '</body></html>')
+    assert search.indexed_part("<p>no main</p>") == "<p>no main</p>"
+    cut = build_site(sample_project, Options(NOW), write=False).files
+    monkeypatch.setattr(search, "indexed_part", lambda page: page)
+    whole = build_site(sample_project, Options(NOW), write=False).files
+    index = {path: data for path, data in cut.items() if path.startswith("pagefind/")}
+    assert len(index) > 20 and index == {path: data for path, data in whole.items() if path.startswith("pagefind/")}
+
+
 def test_kazakh_records_also_hold_their_words_as_typed_without_kazakh_letters() -> None:
     assert search.normalise("Қазақстан Өзбекстан Іріктеу ҮҢҒӘҺ") == "казакстан озбекстан ириктеу унгах"
     page = '<html lang="kk"><body><main data-pagefind-body><p>Зертханаға қош келдіңіз</p></main></body></html>'
