@@ -22,6 +22,7 @@ from ..outputs import ics, status
 from ..outputs.cards import CARDS_DIR, Known
 from ..outputs.html import TEMPLATES_DIR
 from ..outputs.ics import Calendars
+from ..outputs.kind import Omitting
 from ..outputs.manifest import MANIFEST_FILE, load_manifest
 from ..present.pages import CardMemo, OutputPage
 from .options import INPUTS
@@ -181,7 +182,7 @@ def stale_pages(previous: Build | None, site: LoadedSite, pages: list[OutputPage
 
 def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[str, Stamp],
             cache: BuildCache | None = None, into: MutableMapping[str, bytes] | None = None,
-            site_cards: bool = False) -> Build:
+            site_cards: bool = False, later: frozenset[str] = frozenset()) -> Build:
     """Build the site, rendering only what changed since ``previous``; raise ``BuildFailed`` on errors.
 
     Without ``previous`` this is the whole build: ``build_site`` and the preview's first build are this call.
@@ -191,16 +192,17 @@ def rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[s
     ``options.cache`` asks for it, and closed at the end. ``into`` is where the files go (a new dict by default;
     a build from nothing puts them in an ``outputs.spool.Spool``, on disk). With ``site_cards`` (a build about to
     replace the site), the og:image cards the last written build left in the output folder are taken from there.
+    The output kinds named in ``later`` are left unfinished, for the caller to make with :func:`finish`.
     """
     if cache is None:
         own = open_cache(root, options.cache)
         try:
-            build = rebuild(root, options, previous, stamps, own, into, site_cards)
+            build = rebuild(root, options, previous, stamps, own, into, site_cards, later)
         finally:
             own.close()
         return dataclasses.replace(build, cache_warnings=tuple(own.warnings))
     with collector_paused() if previous is not None else contextlib.nullcontext():
-        return _rebuild(root, options, previous, stamps, cache, into, site_cards)
+        return _rebuild(root, options, previous, stamps, cache, into, site_cards, later)
 
 
 @contextlib.contextmanager
@@ -218,7 +220,7 @@ def collector_paused() -> Iterator[None]:
 
 
 def _rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[str, Stamp], cache: BuildCache,
-             into: MutableMapping[str, bytes] | None, site_cards: bool) -> Build:
+             into: MutableMapping[str, bytes] | None, site_cards: bool, later: frozenset[str]) -> Build:
     """:func:`rebuild` with the build cache open."""
     started = time.perf_counter()
     changed = changed_files(previous.stamps, stamps) if previous else frozenset(stamps)
@@ -244,13 +246,13 @@ def _rebuild(root: Path, options: Options, previous: Build | None, stamps: dict[
              else written_cards(cache, site.config.output_path) if site_cards else None)
     render_pages(site, stale, contexts, options, files, known)
     before = previous.outputs if previous is not None else {}
-    outputs = site_outputs(site, pages, files, options, before, cache)
+    outputs = site_outputs(site, pages, files, options, before, cache, later=later)
     for _, made in outputs.values():
         files.update(made.files)
     return Build(site, {page.output_path: page for page in pages}, shared, files, stamps, options.now,
                  frozenset(page.output_path for page in stale),
                  time.perf_counter() - started, outputs, tuple(cache.warnings),
-                 frozenset(options.deferred & before.keys()), cards)
+                 frozenset(options.deferred & before.keys()) | later, cards)
 
 
 def written_cards(cache: BuildCache, output: Path) -> Known | None:
@@ -278,16 +280,21 @@ def complete(build: Build, options: Options) -> Build:
     """``build`` with the output kinds it kept unchecked made for its own site; raise ``BuildFailed`` on errors."""
     if not build.unfinished:
         return build
-    produced = {path for _, made in build.outputs.values() for path in made.files}
-    stale = {path for name in build.unfinished for path in build.outputs[name][1].files}
-    rendered = {path: data for path, data in build.files.items() if path not in produced}
+    stale = {path for name in build.unfinished if name in build.outputs for path in build.outputs[name][1].files}
     cache = open_cache(build.site.config.root, options.cache)
     try:
-        made = site_outputs(build.site, list(build.pages.values()), rendered,
-                            dataclasses.replace(options, deferred=frozenset()), build.outputs, cache, build.unfinished)
+        made = finish(build, options, cache)
     finally:
         cache.close()
     files = {path: data for path, data in build.files.items() if path not in stale}
     for _, output in made.values():
         files.update(output.files)
     return dataclasses.replace(build, files=files, outputs={**build.outputs, **made}, unfinished=frozenset())
+
+
+def finish(build: Build, options: Options, cache: BuildCache) -> dict[str, Output]:
+    """The output kinds ``build`` left unfinished, made for its own pages (the files of its other kinds left out)."""
+    produced = frozenset(path for _, made in build.outputs.values() for path in made.files)
+    return site_outputs(build.site, list(build.pages.values()), Omitting(build.files, produced),
+                        dataclasses.replace(options, deferred=frozenset()), build.outputs, cache, build.unfinished)
+

@@ -275,15 +275,16 @@ def root_pages(site: LoadedSite, cards: Cards) -> dict[str, tuple[str, dict[str,
 
 def site_outputs(site: LoadedSite, pages: Sequence[OutputPage], rendered: Mapping[str, bytes], options: Options,
                  previous: Mapping[str, Output], cache: BuildCache | None = None,
-                 only: frozenset[str] | None = None) -> dict[str, Output]:
-    """Every output kind's files (or the kinds named in ``only``), by kind: made anew, or the ``previous`` build's
-    where what they read is the same, or unchecked where ``options.deferred`` says so."""
+                 only: frozenset[str] | None = None, later: frozenset[str] = frozenset()) -> dict[str, Output]:
+    """Every output kind's files (or the kinds named in ``only``; none of those named in ``later``), by kind: made
+    anew, or the ``previous`` build's where what they read is the same, or unchecked where ``options.deferred``
+    says so."""
     given = Given(site.content, site.config, site.languages, pages, options.now, options.drafts, rendered, cache)
     outputs: dict[str, Output] = {}
     problems: list[Problem] = []
     for kind in OUTPUTS:
         old = previous.get(kind.name)
-        if only is not None and kind.name not in only:
+        if (only is not None and kind.name not in only) or kind.name in later:
             continue
         if old is not None and kind.name in options.deferred:
             outputs[kind.name] = old

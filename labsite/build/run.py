@@ -6,6 +6,7 @@ import contextlib
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from ..load.cache import BuildCache
     from ..outputs.spool import Spool
     from ..present.pages import OutputPage
+    from .pipeline import Output
 
 __all__ = ["BuildResult", "Options", "StateNotSaved", "WriteFailed", "build_site"]
 
@@ -47,6 +49,16 @@ class BuildResult:
     feeds: tuple[int, int] = (0, 0)
     #: Whether nothing had changed, so that the last build's site was kept (``files`` and ``pages`` are then empty).
     kept: bool = False
+
+
+#: The output kinds a written build makes while it writes the rest of the site: the indexer works in processes of
+#: its own while the pages and their compressed copies are written, and its files are written last.
+BACKGROUND = frozenset({"search"})
+
+
+def made_files(outputs: Mapping[str, Output]) -> dict[str, bytes]:
+    """The files of output kinds' results."""
+    return {path: data for _, made in outputs.values() for path, data in made.files.items()}
 
 
 def feed_counts(files: Iterable[str]) -> tuple[int, int]:
@@ -136,7 +148,7 @@ def _build(root: Path, options: Options, write: bool, cache: BuildCache, started
     from ..outputs.precompress import Precompressor, compression_totals
     from ..outputs.spool import SpoolFailed
     from ..outputs.writer import write_site
-    from .incremental import rebuild, scan
+    from .incremental import finish, rebuild, scan
     from .pipeline import fail_on
 
     # The site goes to disk page by page as it is rendered (in the cache folder, beside the output, so that the
@@ -146,7 +158,8 @@ def _build(root: Path, options: Options, write: bool, cache: BuildCache, started
     except OSError as exc:
         raise WriteFailed(f"no temporary folder for its files: {reason(exc)}") from exc
     try:
-        build = rebuild(root, options, None, scan(root), cache, spool, site_cards=write)
+        build = rebuild(root, options, None, scan(root), cache, spool, site_cards=write,
+                        later=BACKGROUND if write else frozenset())
     except SpoolFailed as exc:  # the disk refused the pages as they were rendered
         raise WriteFailed(reason(exc)) from exc
     site, files, pages, calendars = build.site, build.files, list(build.pages.values()), build.calendars
@@ -165,12 +178,15 @@ def _build(root: Path, options: Options, write: bool, cache: BuildCache, started
     if write:
         # Unchanged files and their copies are linked from the previous site; the manifest vouches for the copies.
         manifest = cache.folder / MANIFEST_FILE if cache.folder is not None else None
-        try:
-            sizes = write_site(files, site.config.output_path, site.config.root,
-                               then=lambda: _record(site.config.root, calendars.state),
-                               compressor=Precompressor(cache), manifest=manifest)
-        except OSError as exc:
-            raise WriteFailed(reason(exc)) from exc
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="outputs") as pool:
+            finishing = pool.submit(finish, build, options, cache)
+            try:
+                sizes = write_site(files, site.config.output_path, site.config.root,
+                                   then=lambda: _record(site.config.root, calendars.state),
+                                   compressor=Precompressor(cache), manifest=manifest,
+                                   late=lambda: made_files(finishing.result()))
+            except OSError as exc:
+                raise WriteFailed(reason(exc)) from exc
         compressed = compression_totals(sizes)
     counts = Counter(page.lang for page in pages)
     feeds = feed_counts(files)

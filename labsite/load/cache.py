@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -38,7 +39,10 @@ def _checksum(key: bytes, value: bytes) -> bytes:
 
 
 class BuildCache:
-    """Values by the digest of what they were made from; a missing or unusable store answers nothing."""
+    """Values by the digest of what they were made from; a missing or unusable store answers nothing.
+
+    Threads of one process may share it (a written build makes its search index while it writes the pages).
+    """
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
@@ -47,6 +51,7 @@ class BuildCache:
         self.hits = self.misses = 0
         self._pid = os.getpid()
         self._db: sqlite3.Connection | None = None
+        self._lock = threading.RLock()
         if folder is not None:
             self._open(folder)
 
@@ -104,7 +109,11 @@ class BuildCache:
 
     def get_many(self, keys: Iterable[bytes]) -> dict[bytes, bytes]:
         """The stored values of those ``keys`` the cache holds and can vouch for."""
-        wanted = list(dict.fromkeys(keys))
+        with self._lock:
+            return self._get_many(list(dict.fromkeys(keys)))
+
+    def _get_many(self, wanted: list[bytes]) -> dict[bytes, bytes]:
+        """:meth:`get_many` with the lock held."""
         found = {key: self.pending[key] for key in wanted if key in self.pending}
         if self.usable:
             todo = [key for key in wanted if key not in found]
@@ -131,10 +140,16 @@ class BuildCache:
     def put(self, key: bytes, value: bytes) -> None:
         """Remember ``value`` for ``key``; written to disk by :meth:`flush`."""
         if self.usable:
-            self.pending[key] = value
+            with self._lock:
+                self.pending[key] = value
 
     def flush(self) -> None:
         """Write the values remembered since the last flush, in one transaction."""
+        with self._lock:
+            self._flush()
+
+    def _flush(self) -> None:
+        """:meth:`flush` with the lock held."""
         if not self.pending or not self.usable:
             self.pending.clear()
             return

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -57,3 +57,21 @@ class OutputKind(Protocol):
 
     def make(self, given: Given, reads: object = None) -> Made:
         """The kind's files for ``given``; ``reads`` is what :meth:`reads` returned for it, not to work it out twice."""
+
+
+class Omitting(Mapping[str, bytes]):
+    """The files of a mapping but those named, read through it (never copied: a spool's are on disk)."""
+
+    def __init__(self, files: Mapping[str, bytes], left_out: frozenset[str]) -> None:
+        self.files, self.left_out = files, left_out
+
+    def __getitem__(self, path: str) -> bytes:
+        if path in self.left_out:
+            raise KeyError(path)
+        return self.files[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return (path for path in self.files if path not in self.left_out)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)

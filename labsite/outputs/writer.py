@@ -47,7 +47,7 @@ class Compressor(Protocol):
 
 def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = None,
                then: Callable[[], object] | None = None, compressor: Compressor | None = None,
-               manifest: Path | None = None) -> dict[str, int]:
+               manifest: Path | None = None, late: Callable[[], Mapping[str, bytes]] | None = None) -> dict[str, int]:
     """Write ``files`` (relative path → bytes) as the folder ``target``, replacing it only when all are written.
 
     With ``root``, the folder is checked again just before writing: it must still be one the build may replace.
@@ -56,7 +56,8 @@ def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = Non
     holds with the same bytes is hard-linked from there (copied where links cannot be made), and so are its
     copies when ``manifest`` (see :mod:`labsite.outputs.manifest`) vouches for them. Returns the size of every file.
     The files of a :class:`Spool` are linked from it rather than written again, and the spool then reads them
-    from ``target``.
+    from ``target``. ``late`` gives more files once ``files`` are written (made meanwhile, as the search index is):
+    they are written too, before the swap, and become the spool's.
     """
     target = _replaceable(target, root)
     previous = load_manifest(manifest if compressor is not None else None, target)
@@ -64,6 +65,8 @@ def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = Non
     try:
         stage = _Stage(staging, target if target.is_dir() and not target.is_symlink() else None)
         recorded = _write_all(stage, files, compressor, previous)
+        extra = late() if late is not None else {}
+        recorded.update(_write_all(stage, extra, compressor, previous))
         os.chmod(staging, 0o755)
         with deferred_interrupt():
             swap_in(staging, target)
@@ -74,6 +77,8 @@ def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = Non
             shutil.rmtree(staging, ignore_errors=True)
         raise
     if isinstance(files, Spool):
+        for rel in extra:
+            files.add(rel, stage.sizes[rel])
         files.moved(target)
     if compressor is not None:
         save_manifest(manifest, target, recorded, stage.sizes)
