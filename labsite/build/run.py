@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -54,6 +55,22 @@ class BuildResult:
 #: The output kinds a written build makes while it writes the rest of the site: the indexer works in processes of
 #: its own while the pages and their compressed copies are written, and its files are written last.
 BACKGROUND = frozenset({"search"})
+
+
+#: glibc's ``mallopt`` setting for how many heaps ("arenas") the threads of a process may have.
+M_ARENA_MAX = -8
+
+
+def two_heaps() -> None:
+    """Have the threads of this process share two heaps (glibc's "arenas") between them.
+
+    glibc gives threads heaps of their own by default (up to eight per core); the writer's, the compressor's and
+    the indexer's threads then hold about 100 MB more between them at the peak of a 3,000-page build. With a
+    single heap the compressor's threads wait on each other's allocations instead. Other C libraries have no such
+    setting and are left as they are.
+    """
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(None).mallopt(M_ARENA_MAX, 2)
 
 
 def made_files(outputs: Mapping[str, Output]) -> dict[str, bytes]:
@@ -151,6 +168,7 @@ def _build(root: Path, options: Options, write: bool, cache: BuildCache, started
     from .incremental import finish, rebuild, scan
     from .pipeline import fail_on
 
+    two_heaps()
     # The site goes to disk page by page as it is rendered (in the cache folder, beside the output, so that the
     # writer can link the files into the new site), never held in memory whole.
     try:
