@@ -6,6 +6,7 @@
   python scripts/benchmark.py --only generated --runs 3
   python scripts/benchmark.py --peers          this project beside Hugo and Pelican on one corpus (scripts/peers.py)
   python scripts/benchmark.py --peers --articles 3000 --tools project
+  python scripts/benchmark.py --peers --folder /dev/shm   the same in memory: no tool waits for the disk
   python scripts/benchmark.py --search --pages 1000   the search index: its size and indexing time
 
 Prints medians. Work happens in temporary copies; the project is never modified.
@@ -200,11 +201,14 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=1000, help="with --peers: articles per language")
     parser.add_argument("--tools", default="project,hugo,pelican", help="with --peers: which tools, comma-separated")
     parser.add_argument("--search", action="store_true", help="the search index's size and indexing time instead")
+    parser.add_argument("--folder", type=Path, default=None,
+                        help="where the sites are made (default: the temporary folder); /dev/shm keeps every tool "
+                             "off the disk")
     args = parser.parse_args()
     if args.peers:
         from scripts.peers import measure_peers
 
-        with tempfile.TemporaryDirectory(prefix="labsite-peers-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="labsite-peers-", dir=args.folder) as tmp:
             def edit_ms(root: Path) -> float:
                 times, _, _ = edit_rebuilds(root, "content/news/article-7.en.md", args.runs)
                 return statistics.median(times) * 1000
@@ -212,13 +216,13 @@ def main() -> int:
             print(measure_peers(Path(tmp), args.articles, args.runs, PROJECT, NOW, edit_ms, args.tools.split(",")))
         return 0
     if args.search:
-        with tempfile.TemporaryDirectory(prefix="labsite-bench-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="labsite-bench-", dir=args.folder) as tmp:
             if args.only != "generated":
                 measure_search("real site", copy_real(Path(tmp) / "real"), args.runs)
             if args.only != "real":
                 measure_search("generated site", generate(Path(tmp) / "generated", args.pages), args.runs)
         return 0
-    with tempfile.TemporaryDirectory(prefix="labsite-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="labsite-bench-", dir=args.folder) as tmp:
         if args.only != "generated":
             real = copy_real(Path(tmp) / "real")
             person = sorted((real / "content" / "people").glob("*.en.md"))[0]

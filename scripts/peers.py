@@ -171,6 +171,16 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+def file_system(folder: Path) -> str:
+    """The kind of file system ``folder`` is on (``ext4``, ``tmpfs``…), from ``/proc/mounts``; "unknown" elsewhere."""
+    try:
+        mounts = [line.split()[1:3] for line in Path("/proc/mounts").read_text().splitlines()]
+    except OSError:
+        return "unknown"
+    found = [(len(point), kind) for point, kind in mounts if folder.resolve().is_relative_to(point)]
+    return max(found)[1] if found else "unknown"
+
+
 def measure_peers(base: Path, articles: int, runs: int, project: Path, now: str,
                   edit_ms: Callable[[Path], float], wanted: list[str]) -> str:
     """Build each tool cold and warm ``runs`` times in alternation; the table of medians, as Markdown."""
@@ -195,7 +205,8 @@ def measure_peers(base: Path, articles: int, runs: int, project: Path, now: str,
     medians = {key: tuple(statistics.median(v[i] for v in values) for i in range(3)) for key, values in results.items()}
     pages = articles * len(LANGS)
     lines = [f"{pages:,} articles ({articles:,} per language), medians of {runs} alternating runs, "
-             f"{platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}:", "",
+             f"{platform.machine()} with {os.cpu_count()} cores, Python {platform.python_version()}, "
+             f"in {base} ({file_system(base)}):", "",
              "| tool | build | wall s | CPU s | peak MiB | wall ÷ Hugo cold | wall ÷ Pelican cold |",
              "|---|---|---:|---:|---:|---:|---:|"]
     for (name, kind), (wall, cpu, peak) in medians.items():
