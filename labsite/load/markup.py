@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options as CmarkOptions
 from markupsafe import Markup
 
 from . import sanitize
 from .cache import BuildCache, code_digest
+from .commonmark import markdown_to_html
 from .sanitize import Dropped, clean, dropped_parts
 from .workers import fork_map
 
@@ -45,7 +45,7 @@ def cache_kind() -> bytes:
 
 def convert(text: str) -> str:
     """Markdown to HTML as written, raw HTML and all: only for checking what :func:`to_html` removes."""
-    return cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=list(_EXTENSIONS))
+    return markdown_to_html(text, _OPTIONS, _EXTENSIONS)
 
 
 def to_html(text: str, known: Mapping[str, str] | None = None) -> Markup:
