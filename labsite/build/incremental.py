@@ -297,4 +297,3 @@ def finish(build: Build, options: Options, cache: BuildCache) -> dict[str, Outpu
     produced = frozenset(path for _, made in build.outputs.values() for path in made.files)
     return site_outputs(build.site, list(build.pages.values()), Omitting(build.files, produced),
                         dataclasses.replace(options, deferred=frozenset()), build.outputs, cache, build.unfinished)
-
