@@ -243,6 +243,26 @@ def test_an_indexer_that_stops_answering_is_given_up_at_the_deadline(tmp_path: P
     assert time.monotonic() - started < 10
 
 
+def test_a_build_interrupted_while_it_writes_stops_the_indexer_making_its_index(
+        sample_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index is made while the pages are written; when the writing stops, so does the indexer, at once."""
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake_indexer(tmp_path, "time.sleep(60)")))
+    real = Path.write_bytes
+
+    def write_bytes(self: Path, data: bytes) -> int:
+        if self.name.endswith(".gz") and ".new-" in str(self):  # a compressed copy, written into the new site
+            raise KeyboardInterrupt
+        return real(self, data)
+    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    before = sorted(p.relative_to(sample_project) for p in sample_project.rglob("*") if ".cache" not in p.parts)
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        build_site(sample_project, Options(NOW), write=True)
+    assert time.monotonic() - started < 20  # not the 60 s the indexer would have kept the build waiting
+    assert sorted(p.relative_to(sample_project) for p in sample_project.rglob("*") if ".cache" not in p.parts) \
+        == before
+
+
 def test_an_error_the_indexer_answers_is_its_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The first answer is an error: its message is the build's, and the program is ended, not left running."""
     answer = base64.b64encode(json.dumps({"message_id": 1, "payload": {

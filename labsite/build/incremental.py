@@ -22,7 +22,7 @@ from ..outputs import ics, status
 from ..outputs.cards import CARDS_DIR, Known
 from ..outputs.html import TEMPLATES_DIR
 from ..outputs.ics import Calendars
-from ..outputs.kind import Omitting
+from ..outputs.kind import Omitting, Stop
 from ..outputs.manifest import MANIFEST_FILE, load_manifest
 from ..present.pages import CardMemo, OutputPage
 from .options import INPUTS
@@ -292,8 +292,9 @@ def complete(build: Build, options: Options) -> Build:
     return dataclasses.replace(build, files=files, outputs={**build.outputs, **made}, unfinished=frozenset())
 
 
-def finish(build: Build, options: Options, cache: BuildCache) -> dict[str, Output]:
+def finish(build: Build, options: Options, cache: BuildCache, stop: Stop | None = None) -> dict[str, Output]:
     """The output kinds ``build`` left unfinished, made for its own pages (the files of its other kinds left out)."""
     produced = frozenset(path for _, made in build.outputs.values() for path in made.files)
     return site_outputs(build.site, list(build.pages.values()), Omitting(build.files, produced),
-                        dataclasses.replace(options, deferred=frozenset()), build.outputs, cache, build.unfinished)
+                        dataclasses.replace(options, deferred=frozenset()), build.outputs, cache,
+                        build.unfinished, stop=stop)

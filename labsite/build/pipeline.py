@@ -24,7 +24,7 @@ from ..model.publish import select_published
 from ..outputs import atom, ics, search, sitemap, status
 from ..outputs.cards import Cards, Known
 from ..outputs.html import TEMPLATES_DIR, check_templates, language_links, render_template
-from ..outputs.kind import Given, Made, OutputKind
+from ..outputs.kind import Given, Made, OutputKind, Stop
 from ..outputs.spool import Spool
 from ..present.head import STATUS_SCRIPT, head_context
 from ..present.pages import CardMemo, OutputPage, site_pages
@@ -275,11 +275,11 @@ def root_pages(site: LoadedSite, cards: Cards) -> dict[str, tuple[str, dict[str,
 
 def site_outputs(site: LoadedSite, pages: Sequence[OutputPage], rendered: Mapping[str, bytes], options: Options,
                  previous: Mapping[str, Output], cache: BuildCache | None = None,
-                 only: frozenset[str] | None = None, later: frozenset[str] = frozenset()) -> dict[str, Output]:
-    """Every output kind's files (or the kinds named in ``only``; none of those named in ``later``), by kind: made
-    anew, or the ``previous`` build's where what they read is the same, or unchecked where ``options.deferred``
-    says so."""
-    given = Given(site.content, site.config, site.languages, pages, options.now, options.drafts, rendered, cache)
+                 only: frozenset[str] | None = None, later: frozenset[str] = frozenset(),
+                 stop: Stop | None = None) -> dict[str, Output]:
+    """Every output kind's files (those in ``only``, none in ``later``; ``stop``: :attr:`Given.stop`), by kind: made
+    anew, or the ``previous`` build's where what they read is the same, or unchecked as ``options.deferred`` says."""
+    given = Given(site.content, site.config, site.languages, pages, options.now, options.drafts, rendered, cache, stop)
     outputs: dict[str, Output] = {}
     problems: list[Problem] = []
     for kind in OUTPUTS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -196,8 +197,9 @@ def _build(root: Path, options: Options, write: bool, cache: BuildCache, started
     if write:
         # Unchanged files and their copies are linked from the previous site; the manifest vouches for the copies.
         manifest = cache.folder / MANIFEST_FILE if cache.folder is not None else None
+        stop = threading.Event()
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="outputs") as pool:
-            finishing = pool.submit(finish, build, options, cache)
+            finishing = pool.submit(finish, build, options, cache, stop)
             try:
                 sizes = write_site(files, site.config.output_path, site.config.root,
                                    then=lambda: _record(site.config.root, calendars.state),
@@ -205,6 +207,8 @@ def _build(root: Path, options: Options, write: bool, cache: BuildCache, started
                                    late=lambda: made_files(finishing.result()))
             except OSError as exc:
                 raise WriteFailed(reason(exc)) from exc
+            finally:
+                stop.set()  # the index is written or no longer needed: an indexer still at work gives up
         compressed = compression_totals(sizes)
     counts = Counter(page.lang for page in pages)
     feeds = feed_counts(files)

@@ -25,6 +25,8 @@ ENTRY_FILE = "pagefind-entry.json"
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 #: Seconds an indexer may take before the build gives up on it (a 3,000-page site takes about 2).
 INDEX_TIMEOUT = 600
+#: Why a run ends that its build no longer wants.
+STOPPED = "pagefind was stopped: the build it worked for had failed"
 
 #: The documents to index, by path under the site (``en/news/x/index.html``); each call gives them from the start.
 Documents = Callable[[], Iterable[tuple[str, str]]]
@@ -51,14 +53,14 @@ class _Indexer:
     the end of the indexer, and the whole run has a deadline.
     """
 
-    def __init__(self, deadline: float) -> None:
+    def __init__(self, deadline: float, stop: threading.Event | None = None) -> None:
         program = indexer()
         try:
             self.process = subprocess.Popen([program, "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                             stderr=subprocess.PIPE)
         except OSError as exc:
             raise RuntimeError(f"{program} could not be started: {exc.strerror or exc}") from None
-        self.deadline = deadline
+        self.deadline, self.stop = deadline, stop
         self.answers: queue.Queue[dict[str, Any] | None] = queue.Queue()
         #: What the indexer wrote that is no answer (its messages, on either output).
         self.said: list[str] = []
@@ -123,11 +125,17 @@ class _Indexer:
 
     def _next(self) -> dict[str, Any]:
         """The next answer's payload; raise with the indexer's words when it ended or answered with an error."""
-        try:
-            answer = self.answers.get(timeout=max(0.0, self.deadline - time.monotonic()))
-        except queue.Empty:
-            self._stop()
-            raise self._failure() from None
+        while True:
+            try:  # a tenth of a second at a time, to see whether the build still wants the index
+                answer = self.answers.get(timeout=min(0.1, max(0.0, self.deadline - time.monotonic())))
+                break
+            except queue.Empty:
+                if self.stop is not None and self.stop.is_set():
+                    self.process.kill()
+                    raise RuntimeError(STOPPED) from None
+                if time.monotonic() >= self.deadline:
+                    self._stop()
+                    raise self._failure() from None
         if answer is None:
             self.answers.put(None)  # the end stays the end for any later question
             raise self._failure()
@@ -192,14 +200,17 @@ class _Indexer:
             reader.join(timeout=5)
 
 
-def _index(documents: Iterable[tuple[str, str]], languages: Sequence[str], deadline: float) -> list[dict[str, bytes]]:
+def _index(documents: Iterable[tuple[str, str]], languages: Sequence[str], deadline: float,
+           stop: threading.Event | None) -> list[dict[str, bytes]]:
     """The files of one indexer per language of ``languages`` (one for all documents when none are named)."""
     runs: dict[str, _Indexer] = {}
     try:
         for path, text in documents:
+            if stop is not None and stop.is_set():
+                raise RuntimeError(STOPPED)
             language = path.split("/", 1)[0] if languages else ""
             if language not in runs:
-                runs[language] = _Indexer(deadline)
+                runs[language] = _Indexer(deadline, stop)
             runs[language].add(path, text)
         for run in runs.values():
             run.finish()
@@ -235,18 +246,20 @@ def merged(runs: Sequence[dict[str, bytes]]) -> dict[str, bytes] | None:
     return files
 
 
-def run_indexer(documents: Documents, languages: Sequence[str] = ()) -> dict[str, bytes]:
+def run_indexer(documents: Documents, languages: Sequence[str] = (),
+                stop: threading.Event | None = None) -> dict[str, bytes]:
     """pagefind's files for ``documents``, by path under :data:`INDEX_DIR` (the interfaces it bundles left out).
 
     The documents of each language (the first folder of their path) go to an indexer of their own, all side by
     side: pagefind's time and memory grow faster than its documents, so three indexes of 1,000 pages take half
     the time of one of 3,000, each with 40 % of its memory, and make the same files. Should the runs not fit
-    together, one indexer takes every document.
+    together, one indexer takes every document. Once ``stop`` is set (the build has failed meanwhile), the
+    indexers are stopped and the run fails at once.
     """
     deadline = time.monotonic() + INDEX_TIMEOUT  # one deadline for all the indexing, a second try included
-    files = merged(_index(documents(), languages, deadline)) if len(languages) > 1 else None
+    files = merged(_index(documents(), languages, deadline, stop)) if len(languages) > 1 else None
     if files is None:
-        files = merged(_index(documents(), (), deadline)) or {}
+        files = merged(_index(documents(), (), deadline, stop)) or {}
     entry = f"{INDEX_DIR}/{ENTRY_FILE}"
     if entry in files:  # pagefind lists the languages in a different order in every run
         files[entry] = json.dumps(json.loads(files[entry]), sort_keys=True, separators=(",", ":")).encode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
@@ -14,6 +15,10 @@ if TYPE_CHECKING:  # only named in annotations: status.json's kind is used by a 
     from ..model.problems import Problem
     from ..present.pages import OutputPage
     from ..present.views import Language
+
+
+#: What tells a kind at work that its build has failed meanwhile (see :attr:`Given.stop`).
+Stop = threading.Event
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class Given:
     rendered: Mapping[str, bytes]
     #: The build cache, for a kind whose work is worth keeping across builds (``None``: nothing kept).
     cache: BuildCache | None = None
+    #: Set when the build has failed while the kind works (it is made while the site is written): give up.
+    stop: Stop | None = None
 
 
 @dataclass(frozen=True)

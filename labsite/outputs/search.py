@@ -220,7 +220,7 @@ class SearchOutput:
         if files is not None:
             return Made(files)
         try:
-            files = run_indexer(lambda: index_input(given), given.config.languages)
+            files = run_indexer(lambda: index_input(given), given.config.languages, given.stop)
         except Exception as error:  # noqa: BLE001 - whatever the indexer raises is reported, not a crash
             return _failed(str(error))
         if given.cache is not None:
