@@ -66,7 +66,7 @@ class _Indexer:
         self.said: list[str] = []
         self.sent = self.waiting = 0
         self.timed_out = False
-        self.watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), self._stop)
+        self.watchdog = threading.Timer(max(0.0, deadline - time.monotonic()), self._time_out)
         self.watchdog.daemon = True
         self.watchdog.start()
         self.readers = [threading.Thread(target=target, args=(stream,), daemon=True) for target, stream in
@@ -79,7 +79,7 @@ class _Indexer:
             self.close()
             raise
 
-    def _stop(self) -> None:
+    def _time_out(self) -> None:
         """Past the deadline: the indexer is stopped, and the run reports that it did not finish."""
         self.timed_out = True
         self.process.kill()
@@ -134,7 +134,7 @@ class _Indexer:
                     self.process.kill()
                     raise RuntimeError(STOPPED) from None
                 if time.monotonic() >= self.deadline:
-                    self._stop()
+                    self._time_out()
                     raise self._failure() from None
         if answer is None:
             self.answers.put(None)  # the end stays the end for any later question
