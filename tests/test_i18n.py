@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import io
 import json
 import re
@@ -13,8 +14,9 @@ from pathlib import Path
 import pytest
 from babel import Locale
 from babel.messages.pofile import read_po, write_po
+from jinja2 import DictLoader, Environment
 
-from labsite.i18n.bundle import load_translations
+from labsite.i18n.bundle import load_translations, make_environment
 from labsite.i18n.catalog_writer import extract
 from labsite.i18n.catalogs import read_catalog
 from labsite.i18n.translation import file_hash, write_hash
@@ -381,3 +383,32 @@ def test_wrong_number_of_plural_forms(sample_site: Path) -> None:
     result = run_build(sample_site, "check", "--now", NOW)
     assert f"locales/en/LC_MESSAGES/messages.po:{header}: error: the header says nplurals=3, but 'en' has 2" \
         in result.stderr
+
+
+@pytest.mark.parametrize("autoescape", [True, False])
+def test_remembered_gettext_renders_as_jinjas_own(tmp_path: Path, autoescape: bool) -> None:
+    """The templates' ``_()`` keeps translations it made, and renders exactly what Jinja's own gettext renders."""
+    class Catalogue(gettext.NullTranslations):
+        asked: list[str] = []
+
+        def gettext(self, message: str) -> str:
+            self.asked.append(message)
+            return {"Hello": "Сәлем <b>", "%(n)s items": "%(n)s нәрсе", "100%%": "100%% дайын"}.get(message, message)
+
+    source = ("{{ _('Hello') }}|{{ _('Hello') }}|{{ _('%(n)s items', n='<i>') }}|{{ _('100%%') }}|"
+              "{{ gettext('Hello') }}|{% trans n=3 %}{{ n }} items{% endtrans %}|{{ _('Other & more') }}")
+    name = "page.html" if autoescape else "page.txt"
+    ours = make_environment(tmp_path, Catalogue())
+    ours.loader = DictLoader({name: source})
+    theirs = Environment(loader=DictLoader({name: source}), autoescape=ours.autoescape,
+                         extensions=["jinja2.ext.i18n"])
+    theirs.install_gettext_translations(Catalogue(), newstyle=True)  # type: ignore[attr-defined]
+    expected = theirs.get_template(name).render()
+    Catalogue.asked = []
+    twice = [ours.get_template(name).render() for _ in range(2)]
+    assert twice == [expected, expected]
+    assert "Сәлем" in expected and "100% дайын" in expected
+    assert "&lt;b&gt;" not in expected  # a translation is trusted markup, as in Jinja
+    if autoescape:  # a text without variables is translated once, then remembered
+        assert Catalogue.asked.count("Hello") == 1
+        assert "&lt;i&gt; нәрсе" in expected
