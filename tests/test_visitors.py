@@ -310,6 +310,26 @@ def test_a_card_assembled_from_parts_is_a_sound_png_of_the_title_drawn_on_the_ca
     assert max(high for _, high in difference.getextrema()) <= 6  # the palette's steps: within 2.5 % of each pixel
 
 
+@pytest.mark.parametrize("title", [
+    "Сұрақтар мен жауаптар: Ғылым, Ұлттық кино және «Жаңа» толқын", "Клифф Уилсон",
+    "Открытый набор — AVAWAY, Ту, Ты, Уу, Ёлка, fi ff j (2026)",
+    "дружба Өнер Йогурт фудзи Группа Ёлка Қыз Ұлы Өнер Әйгерім Группа Жоғары Ұлы Группа Йогурт Ўзбекистон рyg",
+    "Impact Distribution Lab " * 12, "W" * 80, "News 7 (kk)", ""])
+def test_a_title_set_glyph_by_glyph_is_the_title_pillow_draws(title: str) -> None:
+    """The title's band, made of glyphs drawn once and set in place, is pixel for pixel the lines as Pillow draws
+    them: glyphs whose ink meets ('Кл' in the heavy weight) and lines whose ink meets (a 'у' above a 'Й') included."""
+    face, lines = cards.fit_title(title)
+    top, bottom = cards.TITLE_BAND
+    expected = Image.new("L", (1200, bottom - top), 0)
+    draw = ImageDraw.Draw(expected)
+    height = round(face.size * 1.18)
+    for index, line in enumerate(lines):
+        draw.text((cards.MARGIN, 330 - len(lines) * height // 2 - top + index * height), line, font=face,
+                  fill=cards._STEPS)
+    assert cards.title_coverage(face, lines).tobytes() == expected.tobytes()
+    assert title.strip() == "" or expected.getbbox() is not None
+
+
 def test_error_pages_are_not_indexed_and_the_root_one_speaks_every_language(sample_site: Path) -> None:
     assert run_build(sample_site, "--now", "2025-08-01").returncode == 0
     out = sample_site / "_site"
