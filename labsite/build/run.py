@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,27 @@ def two_heaps() -> None:
     """
     with contextlib.suppress(OSError, AttributeError, TypeError):
         ctypes.CDLL(None).mallopt(M_ARENA_MAX, 2)
+
+
+#: How many new objects Python's cycle collector lets pass before it looks at the youngest (700 by default), and
+#: how rarely it looks at the older ones, during a build.
+COLLECTOR_THRESHOLDS = (50_000, 20, 100)
+
+
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """Have Python's cycle collector look for unreachable objects less often while a build runs.
+
+    A build makes millions of objects that live until it ends (the content, the pages being made); with the
+    default settings it looked 560 times in a 3,000-page build, for a quarter of a second in the main process and
+    up to a tenth in each worker that renders pages; with these, 50 times for 0.06 s, and 0.02 s in each worker.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def made_files(outputs: Mapping[str, Output]) -> dict[str, bytes]:
@@ -152,7 +174,8 @@ def build_site(root: Path, options: Options, write: bool = True) -> BuildResult:
 
     cache = open_cache(root, options.cache)
     try:
-        return _build(root, options, write, cache, started, sources)
+        with fewer_collections():
+            return _build(root, options, write, cache, started, sources)
     finally:
         cache.close()
 
