@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import gzip
 import os
+import posixpath
 import zlib
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import brotli
 
@@ -26,7 +27,7 @@ STATIC_PREFIX = "static/"
 
 def is_compressible(path: str, data: bytes) -> bool:
     """Whether ``path`` gets a ``.gz`` and a ``.br`` beside it: a text file over 1 KB."""
-    return PurePosixPath(path).suffix.lower() in TEXT_SUFFIXES and len(data) > MIN_SIZE
+    return len(data) > MIN_SIZE and posixpath.splitext(path)[1].lower() in TEXT_SUFFIXES
 
 
 def gzip_bytes(data: bytes) -> bytes:

@@ -39,14 +39,17 @@ def checked(rel: str) -> str:
     return rel
 
 
-def make_parent(path: Path, made: set[Path]) -> None:
+def make_parent(path: str, made: set[str]) -> None:
     """Make the folder of ``path`` unless ``made`` (the folders made so far, updated here) holds it."""
-    if path.parent not in made:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        made.update(path.parents)
+    parent = os.path.dirname(path)
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        while parent not in made and parent != os.path.dirname(parent):
+            made.add(parent)
+            parent = os.path.dirname(parent)
 
 
-def link_or_copy(source: Path, path: Path) -> None:
+def link_or_copy(source: str | Path, path: str | Path) -> None:
     """Hard-link ``source`` as ``path`` (a copy where the file system has no links, or across file systems)."""
     try:
         os.link(source, path, follow_symlinks=False)
@@ -79,14 +82,18 @@ class Spool(MutableMapping[str, bytes]):
 
     def location(self, rel: str) -> Path:
         """Where the file ``rel`` is on disk."""
-        return self.folder / (flat_name(rel) if self.flat else rel)
+        return Path(self.where(rel))
 
-    def _target(self, rel: str) -> Path:
+    def where(self, rel: str) -> str:
+        """:meth:`location` as a string, for the writer's many files."""
+        return os.path.join(self.folder, flat_name(rel) if self.flat else rel)
+
+    def _target(self, rel: str) -> str:
         """Where a new file ``rel`` goes, anything there before removed."""
         checked(rel)
-        path = self.location(rel)
+        path = self.where(rel)
         with contextlib.suppress(FileNotFoundError):
-            path.unlink()
+            os.unlink(path)
         return path
 
     def store(self, rel: str, data: bytes) -> int:
@@ -96,7 +103,7 @@ class Spool(MutableMapping[str, bytes]):
         """
         path = self._target(rel)
         try:
-            path.write_bytes(data)
+            Path(path).write_bytes(data)
         except OSError as exc:
             raise SpoolFailed(exc.errno, exc.strerror, exc.filename) from exc
         return len(data)
@@ -105,14 +112,15 @@ class Spool(MutableMapping[str, bytes]):
         """Link the finished file ``source`` in as ``rel`` (a copy where links cannot be made); its size, for
         :meth:`add`. Raise :class:`SpoolFailed` when the disk refuses it."""
         path = self._target(rel)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}")
+        folder, name = os.path.split(path)
+        temporary = os.path.join(folder, f".{name}.{os.getpid()}-{threading.get_ident()}")
         try:  # linked under a name of its own, then renamed: two workers adopting one card never meet
             link_or_copy(source, temporary)
             os.replace(temporary, path)
             return os.lstat(path).st_size
         except OSError as exc:
             with contextlib.suppress(OSError):
-                temporary.unlink()
+                os.unlink(temporary)
             raise SpoolFailed(exc.errno, exc.strerror, exc.filename) from exc
 
     def add(self, rel: str, size: int) -> None:
@@ -134,12 +142,13 @@ class Spool(MutableMapping[str, bytes]):
     def __getitem__(self, rel: str) -> bytes:
         if rel not in self.sizes:
             raise KeyError(rel)
-        return self.location(rel).read_bytes()
+        with open(self.where(rel), "rb") as stored:
+            return stored.read()
 
     def __delitem__(self, rel: str) -> None:
         del self.sizes[rel]
         with contextlib.suppress(FileNotFoundError):
-            self.location(rel).unlink()
+            os.unlink(self.where(rel))
 
     def __contains__(self, rel: object) -> bool:
         return rel in self.sizes

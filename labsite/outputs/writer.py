@@ -128,7 +128,7 @@ def _write_all(stage: _Stage, files: Mapping[str, bytes], compressor: Compressor
         fresh: dict[str, bytes] = {}
         for rel in names[start:start + BATCH]:
             data = files[rel]
-            same = stage.put(rel, data, files.location(rel) if isinstance(files, Spool) else None)
+            same = stage.put(rel, data, files.where(rel) if isinstance(files, Spool) else None)
             recipe = compressor.recipe(rel, data) if compressor is not None else ""
             if not recipe:
                 continue
@@ -159,22 +159,22 @@ class _Stage:
         #: Folders of the previous site, by relative path: whether each is a real folder all the way down.
         self.folders: dict[str, bool] = {"": True}
         #: Folders made in the staging folder so far.
-        self.made: set[Path] = {staging}
+        self.made: set[str] = {str(staging)}
 
-    def path(self, rel: str) -> Path:
+    def path(self, rel: str) -> str:
         """Where ``rel`` goes in the staging folder, refused when it would lead outside it."""
-        path = self.staging / checked(rel)
+        path = os.path.join(self.staging, checked(rel))
         if rel in self.sizes:  # written twice: the first may be a link to the previous site, never write into it
-            path.unlink()
+            os.unlink(path)
         make_parent(path, self.made)
         return path
 
     def write(self, rel: str, data: bytes) -> None:
         """Write a new file."""
-        self.path(rel).write_bytes(data)
+        Path(self.path(rel)).write_bytes(data)
         self.sizes[rel] = len(data)
 
-    def put(self, rel: str, data: bytes, spooled: Path | None = None) -> bool:
+    def put(self, rel: str, data: bytes, spooled: str | None = None) -> bool:
         """Link ``rel`` from the previous site when it holds the same bytes, else write it (link it from where it
         was ``spooled``); whether it came from the previous site."""
         old = self.previous / rel if self.previous is not None and self.inside(rel.rpartition("/")[0]) else None
