@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import gc
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +17,7 @@ from ..model.problems import Problems
 from ..outputs.calendar_state import STATE_FILE, EventState, line_of, save_state
 from ..outputs.manifest import MANIFEST_FILE
 from ..outputs.writer import reason
+from .memory import fewer_collections, two_heaps
 from .options import Options
 from .unchanged import Kept, keep_last, record_build, sources_digest
 
@@ -57,43 +56,6 @@ class BuildResult:
 #: The output kinds a written build makes while it writes the rest of the site: the indexer works in processes of
 #: its own while the pages and their compressed copies are written, and its files are written last.
 BACKGROUND = frozenset({"search"})
-
-
-#: glibc's ``mallopt`` setting for how many heaps ("arenas") the threads of a process may have.
-M_ARENA_MAX = -8
-
-
-def two_heaps() -> None:
-    """Have the threads of this process share two heaps (glibc's "arenas") between them.
-
-    glibc gives threads heaps of their own by default (up to eight per core); the writer's, the compressor's and
-    the indexer's threads then hold about 100 MB more between them at the peak of a 3,000-page build. With a
-    single heap the compressor's threads wait on each other's allocations instead. Other C libraries have no such
-    setting and are left as they are.
-    """
-    with contextlib.suppress(OSError, AttributeError, TypeError):
-        ctypes.CDLL(None).mallopt(M_ARENA_MAX, 2)
-
-
-#: How many new objects Python's cycle collector lets pass before it looks at the youngest (700 by default), and
-#: how rarely it looks at the older ones, during a build.
-COLLECTOR_THRESHOLDS = (50_000, 20, 100)
-
-
-@contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
-    """Have Python's cycle collector look for unreachable objects less often while a build runs.
-
-    A build makes millions of objects that live until it ends (the content, the pages being made); with the
-    default settings it looked 560 times in a 3,000-page build, for a quarter of a second in the main process and
-    up to a tenth in each worker that renders pages; with these, 50 times for 0.06 s, and 0.02 s in each worker.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(*COLLECTOR_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def made_files(outputs: Mapping[str, Output]) -> dict[str, bytes]:
