@@ -67,3 +67,26 @@ def test_only_text_over_1_kb_is_compressed_and_only_where_it_saves_bytes() -> No
     assert not {"exactly.css.gz", "photo.png.gz", "photo.png.br", "noise.txt.br"} & set(out)
     assert all(len(data) < len(files[name[:-3]]) for name, data in out.items())
     assert compressed_files(files) == out
+
+
+def stream_window(stream: bytes) -> int:
+    """The window a brotli stream declares in its first bits (RFC 7932, section 9.1), as a power of two."""
+    first = stream[0]
+    if first & 1 == 0:
+        return 16
+    if (first >> 1) & 7:
+        return 17 + ((first >> 1) & 7)
+    return 8 + ((first >> 4) & 7) if (first >> 4) & 7 else 17
+
+
+@pytest.mark.parametrize(("size", "window"), [(1_500, 16), (65_536, 16), (65_537, 17), (300_000, 19),
+                                              (5_000_000, 22)])
+def test_a_brotli_copy_declares_the_smallest_window_that_holds_its_file(size: int, window: int) -> None:
+    """A page gets a 64 KB window, a larger file the window that holds it, up to brotli's usual 4 MB."""
+    rng = random.Random(size)
+    words = [("".join(rng.choice("абвгдежзклмнопрстуabcdefghij") for _ in range(rng.randint(2, 9)))).encode()
+             for _ in range(3000)]
+    data = b" ".join(rng.choice(words) for _ in range(size))[:size]
+    made = compressed_files({"page.html": data})["page.html.br"]
+    assert stream_window(made) == window
+    assert brotli.decompress(made) == data
