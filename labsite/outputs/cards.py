@@ -235,12 +235,14 @@ def title_coverage(face: ImageFont.FreeTypeFont, lines: list[str]) -> Image.Imag
             continue
         x0, y0 = min(box[0] for _, box in placed), min(box[1] for _, box in placed)
         mask = Image.new("L", (max(box[2] for _, box in placed) - x0, max(box[3] for _, box in placed) - y0), 0)
-        for at, (glyph, box) in enumerate(placed):
+        reach = x0  # how far right the glyphs set so far reach
+        for glyph, box in placed:
             here = (box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0)
-            if any(b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3] for _, b in placed[:at]):
+            if box[0] < reach:  # it may meet one of them
                 mask.paste(_joined(mask.crop(here), glyph), here)
             else:
                 mask.paste(glyph, here)
+            reach = max(reach, box[2])
         draw.bitmap((x0, y0), mask, fill=_STEPS)
     return coverage
 
