@@ -317,7 +317,7 @@ def test_a_card_assembled_from_parts_is_a_sound_png_of_the_title_drawn_on_the_ca
     "Impact Distribution Lab " * 12, "W" * 80, "News 7 (kk)", ""])
 def test_a_title_set_glyph_by_glyph_is_the_title_pillow_draws(title: str) -> None:
     """The title's band, made of glyphs drawn once and set in place, is pixel for pixel the lines as Pillow draws
-    them: glyphs whose ink meets ('Кл' in the heavy weight) and lines whose ink meets (a 'у' above a 'Й') included."""
+    them: glyphs whose ink meets ('Кл' in the heavy weight) and lines whose ink meets (a 'р' above an 'Ў') included."""
     face, lines = cards.fit_title(title)
     top, bottom = cards.TITLE_BAND
     expected = Image.new("L", (1200, bottom - top), 0)
