@@ -7,6 +7,7 @@
   python scripts/benchmark.py --peers          this project beside Hugo and Pelican on one corpus (scripts/peers.py)
   python scripts/benchmark.py --peers --articles 3000 --tools project
   python scripts/benchmark.py --peers --folder /dev/shm   the same in memory: no tool waits for the disk
+  python scripts/benchmark.py --peers --without search,copies,cards   also without the outputs the peers lack
   python scripts/benchmark.py --search --pages 1000   the search index: its size and indexing time
 
 Prints medians. Work happens in temporary copies; the project is never modified.
@@ -200,6 +201,8 @@ def main() -> int:
     parser.add_argument("--peers", action="store_true", help="compare with Hugo and Pelican on one generated corpus")
     parser.add_argument("--articles", type=int, default=1000, help="with --peers: articles per language")
     parser.add_argument("--tools", default="project,hugo,pelican", help="with --peers: which tools, comma-separated")
+    parser.add_argument("--without", default="", help="with --peers: also build this project without these outputs "
+                                                      "(search, copies, cards; comma-separated), to see what they cost")
     parser.add_argument("--search", action="store_true", help="the search index's size and indexing time instead")
     parser.add_argument("--folder", type=Path, default=None,
                         help="where the sites are made (default: the temporary folder); /dev/shm keeps every tool "
@@ -213,7 +216,8 @@ def main() -> int:
                 times, _, _ = edit_rebuilds(root, "content/news/article-7.en.md", args.runs)
                 return statistics.median(times) * 1000
 
-            print(measure_peers(Path(tmp), args.articles, args.runs, PROJECT, NOW, edit_ms, args.tools.split(",")))
+            print(measure_peers(Path(tmp), args.articles, args.runs, PROJECT, NOW, edit_ms, args.tools.split(","),
+                                [part for part in args.without.split(",") if part]))
         return 0
     if args.search:
         with tempfile.TemporaryDirectory(prefix="labsite-bench-", dir=args.folder) as tmp:

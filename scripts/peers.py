@@ -17,7 +17,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 LANGS = ("kk", "ru", "en")
@@ -182,11 +182,19 @@ def file_system(folder: Path) -> str:
 
 
 def measure_peers(base: Path, articles: int, runs: int, project: Path, now: str,
-                  edit_ms: Callable[[Path], float], wanted: list[str]) -> str:
-    """Build each tool cold and warm ``runs`` times in alternation; the table of medians, as Markdown."""
+                  edit_ms: Callable[[Path], float], wanted: list[str], without: Sequence[str] = ()) -> str:
+    """Build each tool cold and warm ``runs`` times in alternation; the table of medians, as Markdown.
+
+    With ``without`` (see ``scripts/without.py``), this project is also built without those outputs, as a tool of
+    its own on the same corpus."""
     roots = generate(base, articles, project)
     tools: dict[str, tuple[list[str], list[str]]] = {
         "project": ([sys.executable, str(project / "build.py"), "build", "--root", ".", "--now", now], ["_site", ".cache"])}
+    if without:
+        lean = f"project without {', '.join(without)}"
+        roots[lean] = roots["project"]
+        tools[lean] = ([sys.executable, str(project / "scripts" / "without.py"), ",".join(without), "build", "--root",
+                        ".", "--now", now], ["_site", ".cache"])
     hugo = hugo_command() if "hugo" in wanted else None
     if hugo:
         tools["hugo"] = (hugo, ["public", "resources"])
