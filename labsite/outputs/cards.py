@@ -287,7 +287,7 @@ def _plain(rows: int) -> bytes:
 
 
 def _after_plain(adler: int, rows: int) -> int:
-    """The Adler-32 checksum ``adler`` continued over ``rows`` plain rows: zero bytes leave its first sum as it is and
-    add that sum to its second once per byte."""
-    low, high = adler & 0xFFFF, adler >> 16
-    return (high + (WIDTH + 1) * rows * low) % 65521 << 16 | low
+    """The Adler-32 checksum ``adler`` continued over ``rows`` plain rows: zero bytes, whose own checksum has its
+    first sum 1 and its second their count."""
+    size = (WIDTH + 1) * rows
+    return _adler_joined(adler, (size % 65521) << 16 | 1, size)
