@@ -96,6 +96,25 @@ def test_extract_update_translate_build_round_trip(sample_site: Path) -> None:
     assert "Бет табылмады" in (site / "kk/404.html").read_text(encoding="utf-8")
 
 
+def test_a_link_to_a_folder_outside_the_project_is_passed_over(sample_site: Path, tmp_path: Path) -> None:
+    """A virtual environment linked into the project from elsewhere: extraction and ``check`` look past it; a link
+    among the templates is a located error, never an internal one."""
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "templates").mkdir(parents=True)
+    (elsewhere / "templates/other.html").write_text('{{ _("Not of this site") }}', encoding="utf-8")
+    (sample_site / ".venv").symlink_to(elsewhere, target_is_directory=True)
+    template = (sample_site / "locales/messages.pot").read_bytes()
+    assert run_build(sample_site, "i18n", "extract").stdout.endswith(" strings (unchanged)\n")
+    assert (sample_site / "locales/messages.pot").read_bytes() == template
+    ok(run_build(sample_site, "check", "--now", NOW))
+
+    (sample_site / "templates/linked").symlink_to(elsewhere / "templates", target_is_directory=True)
+    assert run_build(sample_site, "i18n", "extract").stdout.endswith(" strings (unchanged)\n")
+    checked = run_build(sample_site, "check", "--now", NOW)
+    assert checked.returncode == 1 and "internal error" not in checked.stderr
+    assert "templates/linked: error: 'linked' is a link to a file outside the project's source folders" in checked.stderr
+
+
 def test_a_changed_template_string_comes_back_fuzzy(sample_site: Path) -> None:
     edit(sample_site / "templates/404.html", "There is no page at this address. It may have moved.",
          "There is no page at this address. It may have moved or been removed.")

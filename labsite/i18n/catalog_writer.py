@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,9 @@ def extract(root: Path) -> Catalog:
         tops = {pattern.split("/", 1)[0] for pattern, _ in methods}
 
         def only_mapped(dirpath: str, base: Path = base, tops: set[str] = tops) -> bool:
-            rel = Path(dirpath).resolve().relative_to(base.resolve()).as_posix()
+            # Where the folder stands in the project, not where it leads: a link to a folder elsewhere (a
+            # virtual environment, say) is judged by its own name.
+            rel = Path(os.path.relpath(dirpath, base)).as_posix()
             return rel == "." or rel.split("/", 1)[0] in tops
 
         found = extract_from_dir(base, methods, options_map, keywords=DEFAULT_KEYWORDS, comment_tags=("Translators:",),
