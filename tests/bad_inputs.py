@@ -71,6 +71,13 @@ def link(relative: str, target: str) -> Change:
     return change
 
 
+def named_pipe(relative: str) -> Change:
+    """A change that makes ``relative`` a named pipe, which no one writes to (reading it would wait forever)."""
+    def change(root: Path) -> None:
+        os.mkfifo(root / relative)
+    return change
+
+
 def both(*changes: Change) -> Change:
     """Several changes in order."""
     def change(root: Path) -> None:
@@ -216,6 +223,14 @@ CASES: dict[str, Case] = {
         "it is not read",)),
     "dangling link": Case(link("content/pages/gone.en.md", "content/pages/nothing.md"), (
         "content/pages/gone.en.md: error: 'gone.en.md' is a link that leads nowhere",)),
+    "editor's lock file": Case(link("content/pages/.#about.en.md", "editor@machine.4242:1700000000"), (),
+                               runs=(("check", 0), ("build", 0))),
+    "named pipe in the content": Case(named_pipe("content/pages/pipe.yaml"), (
+        "content/pages/pipe.yaml: warning: 'pipe.yaml' is not a file but a named pipe, socket or device; it is not read",),
+        runs=(("check", 0), ("build", 0), ("build", 0), ("check --strict", 1)), subprocess=True),
+    "number too long": Case(edit("content/people/jane-doe.yaml", "organisation: acme", "organisation: 1" + "0" * 5000), (
+        "content/people/jane-doe.yaml:5: error: the number 100000000000… has 5001 characters, more than a number "
+        "may have (4300 digits)",)),
     "template linked to /etc/passwd": Case(link("templates/page.html", "/etc/passwd"), (
         "templates/page.html: error: 'page.html' is a link to a file outside the project's source folders; it is not read",)),
     "static file linked to /etc/passwd": Case(link("static/passwd.txt", "/etc/passwd"), (

@@ -11,11 +11,13 @@ build.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import functools
 import hashlib
 import importlib.metadata
 import json
 import os
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..load.cache import code_digest
+from ..load.paths import readable
 from ..model.problems import Problem
 from ..outputs.calendar_state import STATE_FILE
 from ..outputs.manifest import Manifest, load_manifest, stamp_of
@@ -83,13 +86,28 @@ def _add_files(digest: Any, root: Path, name: str) -> None:
     """Add the path and bytes of the file ``name``, or of every file under the folder ``name``, to ``digest``."""
     top = root / name
     if top.is_file():
-        digest.update(f"{name}\0".encode() + top.read_bytes() + b"\0")
+        digest.update(f"{name}\0".encode() + _bytes_of(root, top) + b"\0")
         return
     for folder, folders, files in os.walk(top):
         folders.sort()
         for file in sorted(files):
             path = Path(folder, file)
-            digest.update(f"{path.relative_to(root).as_posix()}\0".encode() + path.read_bytes() + b"\0")
+            digest.update(f"{path.relative_to(root).as_posix()}\0".encode() + _bytes_of(root, path) + b"\0")
+
+
+def _bytes_of(root: Path, path: Path) -> bytes:
+    """What stands for ``path`` in the digest: a file's bytes; for a link, where it leads (and the bytes of the file
+    when the build reads it); for anything else (a named pipe, a device), its kind only. Nothing but a file is read
+    from: reading a named pipe would wait for a writer forever."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        linked = path.read_bytes() if readable(root, path) else b""
+        return b"link\0" + os.fsencode(os.readlink(path)) + b"\0" + linked
+    with os.fdopen(handle, "rb") as file:
+        return file.read() if stat.S_ISREG(os.fstat(file.fileno()).st_mode) else b"not a file"
 
 
 def _holds(record: dict[str, Any], now: dt.datetime) -> bool:

@@ -52,10 +52,16 @@ def _check_folder(root: Path, folder: Path, problems: Problems) -> None:
     except OSError:
         return
     for entry in entries:
+        if entry.name.startswith(".") and not entry.is_dir():
+            continue  # never read (an editor's lock or swap file, say); a folder so named is still looked into
         # The folder listing says which entries are links, so only those cost a look at the disk.
         why = link_problem(root, Path(entry.path)) if entry.is_symlink() else ""
         if why:
             problems.error(Path(entry.path).relative_to(root).as_posix(), 0, f"'{entry.name}' {why}", OUTSIDE_HINT)
+        elif not entry.is_symlink() and not entry.is_file(follow_symlinks=False) and not entry.is_dir(follow_symlinks=False):
+            problems.warn(Path(entry.path).relative_to(root).as_posix(), 0,
+                          f"'{entry.name}' is not a file but a named pipe, socket or device; it is not read",
+                          "Delete it: only files and folders belong in the project's source folders.")
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
             _check_folder(root, Path(entry.path), problems)

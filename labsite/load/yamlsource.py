@@ -6,6 +6,7 @@ import contextlib
 import functools
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -198,7 +199,10 @@ class _Converter:
             if text in _BOOLS:
                 return _BOOLS[text]
             if _INT.fullmatch(text):
-                return int(text, 10)
+                try:
+                    return int(text, 10)
+                except ValueError:  # more digits than Python reads from text
+                    raise _too_long(line, text) from None
             if _FLOAT.fullmatch(text):
                 return float(text)
             return text
@@ -206,6 +210,15 @@ class _Converter:
             return _constructor.construct_object(node)
         except yaml.constructor.ConstructorError as exc:
             raise YamlError(line, f"malformed YAML value: {exc.problem}") from None
+        except ValueError:  # a tagged number too long to read (``!!int 1000…``)
+            raise _too_long(line, str(node.value)) from None
+
+
+def _too_long(line: int, text: str) -> YamlError:
+    """The error for a number of more digits than a value may have."""
+    return YamlError(line, f"the number {text[:12]}… has {len(text)} characters, more than a number may have "
+                           f"({sys.get_int_max_str_digits()} digits)",
+                     "Write a shorter number, or put it in quotes to keep it as text.")
 
 
 @dataclass(frozen=True)
