@@ -15,6 +15,7 @@ import pytest
 from babel import Locale
 from babel.messages.pofile import read_po, write_po
 from jinja2 import DictLoader, Environment
+from markupsafe import escape
 
 from labsite.i18n.bundle import load_translations, make_environment
 from labsite.i18n.catalog_writer import extract
@@ -360,6 +361,10 @@ BAD = {
     "unreadable plural rule": ("ru", "plural=(n%10==1 && n%100!=11 ? 0 :", "plural=(n%10==1 ? 0 : ;",
                                "the plural rule in the header cannot be read"),
     "plural placeholder": ("ru", 'msgstr[2] "%(num)d дат"', 'msgstr[2] "%(number)d дат"', "(form 2)"),
+    "percent sign in a template's text": ("ru", 'msgstr "Перейти к содержанию"', 'msgstr "Перейти к содержанию 100%"',
+                                          "of 'Skip to content' has a % sign that is not a placeholder"),
+    "lone brace in the code's text": ("ru", 'msgstr "{start} и далее"', 'msgstr "{start} и далее}"',
+                                      "of '{start} and later' has a brace that is not a placeholder"),
 }
 
 
@@ -373,6 +378,18 @@ def test_bad_catalogues_give_located_errors(sample_site: Path, case: str) -> Non
     assert found and message in found.group(0), result.stderr
     line = int(found.group(1))
     assert broken - 4 <= line <= broken, (line, broken)  # the entry's msgid line or the broken line itself
+
+
+def test_a_catalogue_gives_text_never_markup(sample_site: Path) -> None:
+    """Markup typed into a translation is shown as text on the page; doubled signs show once."""
+    break_catalogue(sample_site, "ru", 'msgstr "Перейти к содержанию"',
+                    'msgstr "<script>alert(1)</script><b onclick=x()>Перейти</b> 100%% & {{ 7*7 }}"')
+    break_catalogue(sample_site, "ru", 'msgstr "{start} и далее"', 'msgstr "{start} и {{далее}}"')
+    ok(run_build(sample_site, "--now", NOW))
+    page = (sample_site / "_site/ru/index.html").read_text(encoding="utf-8")
+    assert ("&lt;script&gt;alert(1)&lt;/script&gt;&lt;b onclick=x()&gt;Перейти&lt;/b&gt; 100% &amp; {{ 7*7 }}"
+            in page)
+    assert "<script>alert" not in page and "<b onclick" not in page and "49" not in page
 
 
 def test_update_leaves_a_broken_catalogue_alone(sample_site: Path) -> None:
@@ -405,29 +422,49 @@ def test_wrong_number_of_plural_forms(sample_site: Path) -> None:
 
 
 @pytest.mark.parametrize("autoescape", [True, False])
-def test_remembered_gettext_renders_as_jinjas_own(tmp_path: Path, autoescape: bool) -> None:
-    """The templates' ``_()`` keeps translations it made, and renders exactly what Jinja's own gettext renders."""
+def test_translations_render_as_jinjas_own_but_as_text(tmp_path: Path, autoescape: bool) -> None:
+    """The templates' ``_()`` and ``ngettext()`` render what Jinja's own render given the translations escaped: a
+    translation is text, never markup. A text without variables is translated once, then remembered."""
+    texts = {"Hello": "Сәлем <b>", "%(n)s items": "%(n)s нәрсе", "100%%": "100%% дайын",
+             "Skip": "<script>alert(1)</script>", "%(num)d date": "%(num)d күн <i>", "%(num)d dates": "%(num)d күн <i>"}
+
     class Catalogue(gettext.NullTranslations):
         asked: list[str] = []
 
         def gettext(self, message: str) -> str:
             self.asked.append(message)
-            return {"Hello": "Сәлем <b>", "%(n)s items": "%(n)s нәрсе", "100%%": "100%% дайын"}.get(message, message)
+            return texts.get(message, message)
 
-    source = ("{{ _('Hello') }}|{{ _('Hello') }}|{{ _('%(n)s items', n='<i>') }}|{{ _('100%%') }}|"
-              "{{ gettext('Hello') }}|{% trans n=3 %}{{ n }} items{% endtrans %}|{{ _('Other & more') }}")
+        def ngettext(self, singular: str, plural: str, n: int) -> str:
+            return texts.get(singular if n == 1 else plural, singular if n == 1 else plural)
+
+    class Escaped(Catalogue):  # for Jinja's own, which takes a translation for markup
+        def gettext(self, message: str) -> str:
+            return str(escape(super().gettext(message))) if autoescape else super().gettext(message)
+
+        def ngettext(self, singular: str, plural: str, n: int) -> str:
+            text = super().ngettext(singular, plural, n)
+            return str(escape(text)) if autoescape else text
+
+    source = ("{{ _('Hello') }}|{{ _('Hello') }}|{{ _('%(n)s items', n='<i>') }}|{{ _('100%%') }}|{{ _('Skip') }}|"
+              "{{ gettext('Hello') }}|{% trans n=3 %}{{ n }} items{% endtrans %}|{{ _('Other & more') }}|"
+              "{{ ngettext('%(num)d date', '%(num)d dates', 2) }}|"
+              "{% trans count=1 %}{{ count }} date{% pluralize %}{{ count }} dates{% endtrans %}")
     name = "page.html" if autoescape else "page.txt"
     ours = make_environment(tmp_path, Catalogue())
     ours.loader = DictLoader({name: source})
     theirs = Environment(loader=DictLoader({name: source}), autoescape=ours.autoescape,
                          extensions=["jinja2.ext.i18n"])
-    theirs.install_gettext_translations(Catalogue(), newstyle=True)  # type: ignore[attr-defined]
+    theirs.install_gettext_translations(Escaped(), newstyle=True)  # type: ignore[attr-defined]
     expected = theirs.get_template(name).render()
     Catalogue.asked = []
     twice = [ours.get_template(name).render() for _ in range(2)]
     assert twice == [expected, expected]
-    assert "Сәлем" in expected and "100% дайын" in expected
-    assert "&lt;b&gt;" not in expected  # a translation is trusted markup, as in Jinja
-    if autoescape:  # a text without variables is translated once, then remembered
+    assert "Сәлем" in expected and "100% дайын" in expected and "2 күн" in expected
+    if autoescape:
+        assert "Сәлем &lt;b&gt;" in expected and "&lt;script&gt;alert(1)&lt;/script&gt;" in expected
+        assert "<script>" not in expected and "<b>" not in expected and "<i>" not in expected
+        assert "Other &amp; more" in expected and "&lt;i&gt; нәрсе" in expected
         assert Catalogue.asked.count("Hello") == 1
-        assert "&lt;i&gt; нәрсе" in expected
+    else:
+        assert "Сәлем <b>" in expected and "<script>alert(1)</script>" in expected

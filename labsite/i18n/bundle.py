@@ -14,7 +14,7 @@ from babel.messages.mofile import write_mo
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, pass_context, select_autoescape
 from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import escape
 
 from ..load.cache import BuildCache, code_digest
 from ..load.markup import keep_dates
@@ -134,13 +134,18 @@ def make_environment(templates: Path, translations: gettext.NullTranslations,
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.globals["_"] = env.globals["gettext"] = remembered_gettext(translations.gettext)
+    env.globals["ngettext"] = text_ngettext(translations.ngettext)
     env.filters["keep_dates"] = keep_dates
     return env
 
 
 def remembered_gettext(translate: Callable[[str], str]) -> Callable[..., str]:
-    """The templates' ``_()`` and ``gettext()``: Jinja's own (new style: the text is a format string, marked safe
-    where output is escaped), with each translation of a text without variables kept once made.
+    """The templates' ``_()`` and ``gettext()``: Jinja's own (new style: the text is a format string), but the
+    translation is text, escaped where output is, never markup; each translation of a text without variables is
+    kept once made.
+
+    Jinja's own marks a translation safe, so a ``<script>`` typed into a catalogue would reach the page; the
+    interface texts hold no markup, and a catalogue is input like the content.
 
     Jinja's ``_`` calls ``gettext`` through the context, which calls the catalogue through it again: a page shows
     some twenty texts, each asked for again on every page, and those calls were a fifth of the rendering.
@@ -152,10 +157,23 @@ def remembered_gettext(translate: Callable[[str], str]) -> Callable[..., str]:
         escaped = context.eval_ctx.autoescape
         if not variables and escaped and (found := known.get(message)) is not None:
             return found
-        translated: str = Markup(translate(message)) if escaped else translate(message)
+        translated: str = escape(translate(message)) if escaped else translate(message)
         result: str = translated % variables
         if not variables and escaped:
             known[message] = result
         return result
 
     return gettext
+
+
+def text_ngettext(translate: Callable[[str, str, int], str]) -> Callable[..., str]:
+    """The templates' ``ngettext()``: Jinja's own (``num`` among the variables), the translation escaped as text."""
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, num: int, **variables: object) -> str:
+        variables.setdefault("num", num)
+        translated = translate(singular, plural, num)
+        result: str = (escape(translated) if context.eval_ctx.autoescape else translated) % variables
+        return result
+
+    return ngettext

@@ -27,6 +27,10 @@ HEADER = ("# Interface strings of the Alternativa Film Labs site.\n"
 #: The language the interface strings are written in: its catalogue may leave every msgstr empty.
 UI_SOURCE_LANGUAGE = "en"
 #: ``%(name)s``, ``%d`` (not ``%%``) and ``{name}`` / ``{name:>3}`` placeholders.
+#: What a template fills in (Jinja's ``%``), and a percent sign written for it; a ``{name}`` the code fills in
+#: (``str.format``), and a brace written for it.
+_PERCENT = re.compile(r"%%|%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
+_BRACES = re.compile(r"\{\{|\}\}|\{\w*(?:[:!][^{}]*)?\}")
 _PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|\{\w*(?:[:!][^{}]*)?\}")
 #: The folder holding the generator's own code (``labsite/``).
 GENERATOR_ROOT = Path(__file__).resolve().parents[2]
@@ -91,6 +95,7 @@ def read_catalog(root: Path, lang: str, problems: Problems) -> CatalogReport:
         line = message.lineno or 0
         _check_forms(message, catalog.num_plurals, forms.get(line), rel, line, problems)
         _check_placeholders(message, rel, line, problems)
+        _check_format(message, rel, line, problems)
         entries.append(Entry(_msgid(message), line, _state(message, lang)))
     return CatalogReport(lang, rel, catalog, tuple(entries))
 
@@ -189,8 +194,10 @@ def _check_forms(message: Message, num_plurals: int, written: int | None, rel: s
 
 
 def placeholders(text: str) -> Counter[str]:
-    """The placeholders of a string, as a multiset; ``{name:…}`` counts as ``{name}``."""
-    return Counter(re.sub(r"[:!][^{}]*\}$", "}", token) for token in _PLACEHOLDER.findall(text.replace("%%", "")))
+    """The placeholders of a string, as a multiset; ``{name:…}`` counts as ``{name}``, and ``%%``, ``{{``, ``}}`` (signs
+    written for themselves) count as none."""
+    written = text.replace("%%", "").replace("{{", "").replace("}}", "")
+    return Counter(re.sub(r"[:!][^{}]*\}$", "}", token) for token in _PLACEHOLDER.findall(written))
 
 
 def _check_placeholders(message: Message, rel: str, line: int, problems: Problems) -> None:
@@ -216,3 +223,19 @@ def _check_placeholders(message: Message, rel: str, line: int, problems: Problem
         problems.error(rel, line, f"the translation{form} of '{_msgid(message)}' has other placeholders than "
                        f"the source: missing {missing}, unknown {extra}",
                        "Keep every %(name)s and {name} exactly as in the msgid; translate only the words.")
+
+
+def _check_format(message: Message, rel: str, line: int, problems: Problems) -> None:
+    """Every translation must fill in as its source does: in a text of the templates a percent sign is written
+    ``%%``, in a text with ``{name}`` placeholders a brace is written twice (a lone one would stop the build)."""
+    ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+    templated = any(path.startswith("templates/") for path, _ in message.locations)
+    braced = any(token.startswith("{") for source in ids for token in placeholders(source))
+    for index, translated in enumerate(_strings(message)):
+        form = f" (form {index})" if message.pluralizable else ""
+        if templated and "%" in _PERCENT.sub("", translated):
+            problems.error(rel, line, f"the translation{form} of '{_msgid(message)}' has a % sign that is not a "
+                           "placeholder", "Write %% for a percent sign; keep every %(name)s as in the msgid.")
+        if braced and re.search(r"[{}]", _BRACES.sub("", translated)):
+            problems.error(rel, line, f"the translation{form} of '{_msgid(message)}' has a brace that is not a "
+                           "placeholder", "Write {{ or }} for a brace; keep every {name} as in the msgid.")
