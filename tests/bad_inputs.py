@@ -228,6 +228,8 @@ CASES: dict[str, Case] = {
     "named pipe in the content": Case(named_pipe("content/pages/pipe.yaml"), (
         "content/pages/pipe.yaml: warning: 'pipe.yaml' is not a file but a named pipe, socket or device; it is not read",),
         runs=(("check", 0), ("build", 0), ("build", 0), ("check --strict", 1)), subprocess=True),
+    "title of spaces only": Case(edit("content/pages/about.en.md", "title: About (en)", "title: '   '"), (
+        "content/pages/about.en.md:2: error: the required field 'title' is missing",)),
     "number too long": Case(edit("content/people/jane-doe.yaml", "organisation: acme", "organisation: 1" + "0" * 5000), (
         "content/people/jane-doe.yaml:5: error: the number 100000000000… has 5001 characters, more than a number "
         "may have (4300 digits)",)),

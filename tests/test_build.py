@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE_NOW
+from tests.conftest import SAMPLE_NOW, run_build
 
 NOW = "2025-08-01"
 LANGS = ("kk", "ru", "en")
@@ -197,3 +197,21 @@ def test_pages_are_readable_without_javascript_and_use_one_stylesheet(built: Pat
         assert len(re.findall(r'rel="stylesheet"', html)) == 1
         assert "https://fonts." not in html
     assert len(list((built / "static").glob("style.*.css"))) == 1
+
+
+def test_every_address_the_generator_takes_is_refused_as_a_page_name(built: Path, sample_site: Path) -> None:
+    """A free page named like one of the generator's own (``search``…) would be written over it: each name the
+    generator writes under a language is refused for a page, with its file and line."""
+    from labsite.load.content import RESERVED
+
+    own_pages = {path.name.split(".")[0] for path in (sample_site / "content/pages").iterdir()}
+    for lang in LANGS:
+        taken = {entry.name.split(".")[0] for entry in (built / lang).iterdir()} - own_pages - {"index"}
+        assert taken and taken <= RESERVED, taken - RESERVED
+    (sample_site / "content/pages/finder.yaml").write_text("slug: search\n", encoding="utf-8")
+    for lang in LANGS:
+        (sample_site / f"content/pages/finder.{lang}.md").write_text("---\ntitle: Finder\n---\nText.\n", encoding="utf-8")
+    result = run_build(sample_site, "check", "--now", SAMPLE_NOW)
+    assert result.returncode == 1 and "internal error" not in result.stderr
+    assert "content/pages/finder.yaml:1: error: the page name 'search' is taken by the generator's own pages" \
+        in result.stderr

@@ -25,7 +25,7 @@ COMMON = schema.names(schema.COMMON)
 TEXT_COMMON = schema.names(schema.TEXT_COMMON)
 FORMATS = schema.choices("edition", "format")
 #: Routes the generator owns; a free page may not take their names.
-RESERVED = frozenset({"labs", "people", "news", "faq", "calendar", "partners", "static", "404"})
+RESERVED = frozenset({"labs", "people", "news", "faq", "calendar", "partners", "search", "static", "404"})
 #: Front matter fields of each kind of text file (required, optional), from the schema.
 TEXT_FIELDS = schema.text_table()
 

@@ -49,7 +49,8 @@ class Fields:
             if key not in allowed:
                 problems.error(path, self.line(key), f"unknown {what} '{key}'", did_you_mean(key, allowed))
         for key in required:
-            if key not in self.data or self.data[key] in (None, ""):
+            value = self.data.get(key)
+            if value is None or (isinstance(value, str) and not value.strip()):  # absent, or nothing but spaces
                 problems.error(path, self.data.line or 1, f"the required {what} '{key}' is missing",
                                f"Add a line '{key}: …'.")
 
