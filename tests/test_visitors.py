@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import struct
 import zlib
 from html import unescape
 from pathlib import Path
@@ -255,6 +256,33 @@ def test_a_picture_without_alt_text_or_file_is_a_located_error(sample_site: Path
         out.write(facts)
     result = run_build(sample_site, "--now", "2025-08-01")
     assert result.returncode == 1 and message in result.stderr, result.stderr
+
+
+def huge_png(width: int, height: int) -> bytes:
+    """A small PNG file that declares a picture of ``width`` × ``height`` pixels (its rows all blank)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    rows = zlib.compress(b"\0" * (width + 1) * 64, 9)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", rows) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"\xff\xd8\xff not a picture at all" * 8,
+     "content/people/jane-doe.jpg: error: the file is not a JPEG, PNG or WebP picture, or it is damaged"),
+    (jpeg(300, 300)[:400], "content/people/jane-doe.jpg: error: the file ends before the picture does"),
+    (png_with_alpha(300, 300)[:300], "content/people/jane-doe.jpg: error: the file ends before the picture does"),
+    (huge_png(10_000, 10_000), "content/people/jane-doe.jpg: error: the picture has more than 89 million pixels, "
+                               "too many to read safely\n    Save it at most 2880 pixels wide"),
+    (huge_png(20_000, 20_000), "content/people/jane-doe.jpg: error: the picture has more than 89 million pixels"),
+])
+def test_a_picture_that_cannot_be_read_is_a_located_error(sample_site: Path, data: bytes, message: str) -> None:
+    (sample_site / "content/people/jane-doe.jpg").write_bytes(data)
+    with (sample_site / "content/people/jane-doe.yaml").open("a", encoding="utf-8") as out:
+        out.write("photo:\n  file: jane-doe.jpg\n" + ALT.format("Jane"))
+    result = run_build(sample_site, "--now", "2025-08-01")
+    assert result.returncode == 1 and message in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "0x" not in result.stderr
 
 
 def test_apply_url_must_be_https(sample_site: Path) -> None:

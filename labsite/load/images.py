@@ -12,10 +12,11 @@ import io
 import json
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..model.items import Image as ContentImage
 from ..model.problems import Problems
@@ -72,10 +73,22 @@ def make_pictures(root: Path, images: list[ContentImage],
     for image in images:
         data = (root / image.file).read_bytes()
         try:
-            encoded = cached_variants(data, cache_dir(root) / "images")
-        except (OSError, Image.DecompressionBombError, ValueError) as exc:
-            problems.error(image.file, 0, f"the picture cannot be read: {exc}",
+            with warnings.catch_warnings():  # Pillow only warns up to twice its limit: a picture over it is refused
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                encoded = cached_variants(data, cache_dir(root) / "images")
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            problems.error(image.file, 0, f"the picture has more than {(Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} million "
+                           "pixels, too many to read safely",
+                           f"Save it at most {2 * WIDTHS[-1]} pixels wide: pages show it at most {WIDTHS[-1]} wide.")
+            continue
+        except UnidentifiedImageError:
+            problems.error(image.file, 0, "the file is not a JPEG, PNG or WebP picture, or it is damaged",
                            "Save it again as a JPEG, PNG or WebP file.")
+            continue
+        except (OSError, ValueError) as exc:
+            why = ("the file ends before the picture does: it was not copied or saved whole"
+                   if "truncated" in str(exc).lower() else f"the picture cannot be read: {exc}")
+            problems.error(image.file, 0, why, "Save it again as a JPEG, PNG or WebP file.")
             continue
         stem = Path(image.file).stem
         digest = hashlib.sha256(data).hexdigest()[:10]
