@@ -228,6 +228,11 @@ CASES: dict[str, Case] = {
     "named pipe in the content": Case(named_pipe("content/pages/pipe.yaml"), (
         "content/pages/pipe.yaml: warning: 'pipe.yaml' is not a file but a named pipe, socket or device; it is not read",),
         runs=(("check", 0), ("build", 0), ("build", 0), ("check --strict", 1)), subprocess=True),
+    "title as a list": Case(edit("content/pages/about.en.md", "title: About (en)", "title: [About, en]"), (
+        "content/pages/about.en.md:2: error: 'title' must be text, not a list or a block",)),
+    "summary as a block": Case(edit("content/news/open-call.en.md", "summary:", "summary:\n  en: x\nold:"), (
+        "content/news/open-call.en.md:3: error: 'summary' must be text, not a list or a block",
+        "content/news/open-call.en.md:5: error: unknown field 'old'")),
     "title of spaces only": Case(edit("content/pages/about.en.md", "title: About (en)", "title: '   '"), (
         "content/pages/about.en.md:2: error: the required field 'title' is missing",)),
     "number too long": Case(edit("content/people/jane-doe.yaml", "organisation: acme", "organisation: 1" + "0" * 5000), (

@@ -28,6 +28,8 @@ FORMATS = schema.choices("edition", "format")
 RESERVED = frozenset({"labs", "people", "news", "faq", "calendar", "partners", "search", "static", "404"})
 #: Front matter fields of each kind of text file (required, optional), from the schema.
 TEXT_FIELDS = schema.text_table()
+#: The front matter fields of each kind that hold text (not a block, as an edition's ``schedule`` labels).
+TEXT_ONLY = {kind.name: tuple(f.name for f in kind.text if f.type == schema.TEXT) for kind in schema.KINDS.values()}
 
 
 def read_places(path: Path, root: Path, config: SiteConfig, problems: Problems,
@@ -170,6 +172,9 @@ class _Reader:
         for lang, (rel, page) in parsed.items():
             front = Fields(page.front, rel, self.problems, required + optional + TEXT_COMMON, required)
             check_markdown(page.body, rel, page.body_line, self.problems, self.conversions)
+            for name in TEXT_ONLY[kind]:
+                if page.front.get(name) is not None:
+                    front.text(name)  # a list or a block where text belongs is an error at its line
             for name in optional:
                 if isinstance(page.front.get(name), str):
                     check_markdown(page.front[name], rel, front.line(name), self.problems, self.conversions,
