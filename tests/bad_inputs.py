@@ -233,6 +233,10 @@ CASES: dict[str, Case] = {
     "summary as a block": Case(edit("content/news/open-call.en.md", "summary:", "summary:\n  en: x\nold:"), (
         "content/news/open-call.en.md:3: error: 'summary' must be text, not a list or a block",
         "content/news/open-call.en.md:5: error: unknown field 'old'")),
+    "places as a list": Case(write("content/places.yaml", "- bishkek\n- almaty\n"), (
+        "content/places.yaml:1: error: places.yaml must list places by id, each with a name and a country",)),
+    "place misspelt": Case(edit("content/labs/impact-lab/2025.yaml", "places: [bishkek]", "places: [bishkec]"), (
+        "content/labs/impact-lab/2025.yaml:4: error: unknown place 'bishkec'",)),
     "title of spaces only": Case(edit("content/pages/about.en.md", "title: About (en)", "title: '   '"), (
         "content/pages/about.en.md:2: error: the required field 'title' is missing",)),
     "number too long": Case(edit("content/people/jane-doe.yaml", "organisation: acme", "organisation: 1" + "0" * 5000), (

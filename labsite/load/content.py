@@ -71,7 +71,9 @@ def _parse(path: Path, root: Path, problems: Problems, cache: BuildCache | None 
 class _Reader:
     """Reads each kind of item from its files."""
 
-    def __init__(self, config: SiteConfig, problems: Problems, places: set[str], cache: BuildCache | None) -> None:
+    def __init__(self, config: SiteConfig, problems: Problems, places: set[str] | None,
+                 cache: BuildCache | None) -> None:
+        """``places``: the ids of places.yaml, or ``None`` when it cannot be read (names of places are then not judged)."""
         self.config, self.problems, self.places, self.cache = config, problems, places, cache
         self.langs = config.languages
         #: The texts of each item split ahead of reading it, with what splitting them found, by (folder, name).
@@ -211,15 +213,15 @@ class _Reader:
             self.problems.error(meta.path, 0, f"the folder name '{shown(lab)}' cannot be used as an address", SLUG_HINT)
         places = fields.ids("places")
         for place in places:
-            if place not in self.places:
+            if self.places is not None and place not in self.places:
                 fields.error("places", f"unknown place '{place}'",
                              f"{did_you_mean(place, self.places)} Or add the place to content/places.yaml.")
         schedule = read_schedule(fields.data.get("schedule"), meta.path, self.problems, self.places,
                                  fields.line("schedule"))
         return Edition(
             lab, source.name, meta, fields.when("date", "start", "end"), fields.choice("format", FORMATS, "in-person"),
-            tuple(p for p in places if p in self.places), fields.ids("mentors"), fields.ids("partners"),
-            fields.https_url("apply_url"), fields.text("faq"), schedule,
+            tuple(p for p in places if self.places is None or p in self.places), fields.ids("mentors"),
+            fields.ids("partners"), fields.https_url("apply_url"), fields.text("faq"), schedule,
             fields.localized("apply_label", self.langs), self.image(fields, "image", meta),
         )
 

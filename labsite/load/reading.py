@@ -87,7 +87,10 @@ def read_content(config: SiteConfig, problems: Problems, cache: BuildCache | Non
         places = read_places(root / PLACES, root, config, found, cache)
         owners = {rel: key for key, source in sources.items() for rel in files_of(source, root)}
     problems.extend(found)
-    reader = _Reader(config, problems, set(places), cache)
+    # When places.yaml gives no place at all because it cannot be read, that is the one mistake: the places the
+    # editions name are not judged against it.
+    unusable = not places and any(problem.path == PLACES and problem.is_error for problem in found)
+    reader = _Reader(config, problems, None if unusable else set(places), cache)
     ordered = sorted(sources.values(), key=lambda s: (s.folder, s.name))
     # An item is read again when a file of it changed, was added or went away (a rename is both).
     before = previous.owners if previous is not None else {}

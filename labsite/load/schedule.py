@@ -15,8 +15,10 @@ FIELDS = names(MILESTONE)
 REQUIRED = required(MILESTONE)
 
 
-def read_schedule(value: Any, path: str, problems: Problems, places: set[str], line: int = 1) -> tuple[Milestone, ...]:
-    """Read a ``schedule:`` list of milestones; ``line`` is where the ``schedule:`` field is."""
+def read_schedule(value: Any, path: str, problems: Problems, places: set[str] | None,
+                  line: int = 1) -> tuple[Milestone, ...]:
+    """Read a ``schedule:`` list of milestones; ``line`` is where the ``schedule:`` field is; ``places``: the known
+    ids (``None``: not judged)."""
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -45,7 +47,7 @@ def read_schedule(value: Any, path: str, problems: Problems, places: set[str], l
         if kind == "open_call" and dates_read and when is not None and (when.end is None or when.open_end):
             fields.error("start", "an open call needs a 'start' and an 'end' (its deadline)")
         place = fields.text("place")
-        if place and place not in places:
+        if place and places is not None and place not in places:
             fields.error("place", f"unknown place '{place}'",
                          f"{did_you_mean(place, places)} Or add the place to content/places.yaml.")
             place = ""
