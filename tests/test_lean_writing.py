@@ -6,6 +6,8 @@ import datetime as dt
 import errno
 import os
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -16,9 +18,13 @@ from labsite.build.run import Options, WriteFailed, build_site
 from labsite.commands.serve import Preview
 from labsite.model.problems import BuildFailed
 from labsite.model.timezones import zone
+from labsite.outputs.lock import writing
 from labsite.outputs.search import INDEX_DIR
 from labsite.outputs.writer import write_site
+from tests.conftest import PROJECT, run_build
 from tests.test_architecture import site_digest
+from tests.test_build import NOW as AT
+from tests.test_build import tree_digest
 
 NOW = dt.datetime(2025, 8, 1, 12, 0, tzinfo=zone("Asia/Almaty"))
 ABOUT = "en/about/index.html"
@@ -162,3 +168,30 @@ def test_the_preview_writes_only_what_an_edit_changed(sample_site: Path) -> None
     assert after[ABOUT] != before[ABOUT]
     assert after["en/index.html"] == before["en/index.html"] and outside_index(after) == outside_index(before)
     assert contents(site) == build_site(sample_site, Options(NOW), write=False).files
+
+
+def test_builds_started_together_take_turns_and_leave_one_whole_site(sample_site: Path, tmp_path: Path) -> None:
+    """Three builds of one site at once: each waits while another writes, so none removes another's temporary
+    folder as a leftover, all succeed, and the site is the one a single build writes."""
+    alone = tmp_path / "alone"
+    shutil.copytree(sample_site, alone)
+    assert run_build(alone, "--now", AT).returncode == 0
+    command = [sys.executable, str(PROJECT / "build.py"), "--now", AT, "--root", str(sample_site)]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    results = [(run.wait(timeout=120), run.stderr.read() if run.stderr else "") for run in runs]
+    assert [code for code, _ in results] == [0, 0, 0], results
+    assert tree_digest(sample_site / "_site") == tree_digest(alone / "_site")
+    assert not [p.name for p in sample_site.iterdir() if p.name.startswith("._site.")]
+
+
+def test_a_build_waits_while_another_writes_its_site(sample_site: Path) -> None:
+    """While another build holds the output folder, a build says that it waits, and writes once it may."""
+    target = sample_site / "_site"
+    command = [sys.executable, str(PROJECT / "build.py"), "--now", AT, "--root", str(sample_site)]
+    with writing(target):
+        waiting = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(3)
+        assert waiting.poll() is None and not target.exists()
+    assert waiting.wait(timeout=120) == 0
+    assert "Waiting for another build that is writing _site/ to finish…" in (waiting.stderr.read() if waiting.stderr else "")
+    assert (target / "index.html").is_file()

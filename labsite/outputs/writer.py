@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..load.paths import output_problem
+from .lock import writing
 from .manifest import Copies, Manifest, digest_of, load_manifest, save_manifest, stamp_of
 from .spool import Spool, UnsafeOutput, checked, link_or_copy, make_parent
 
@@ -59,7 +60,17 @@ def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = Non
     from ``target``. ``late`` gives more files once ``files`` are written (made meanwhile, as the search index is):
     they are written too, before the swap, and become the spool's.
     """
-    target = _replaceable(target, root)
+    target = _checked(target, root)
+    with writing(target):
+        _checked(target, root)  # again, now that no other build can be changing it
+        remove_leftovers(target)
+        return _write_site(files, target, then, compressor, manifest, late)
+
+
+def _write_site(files: Mapping[str, bytes], target: Path, then: Callable[[], object] | None,
+                compressor: Compressor | None, manifest: Path | None,
+                late: Callable[[], Mapping[str, bytes]] | None) -> dict[str, int]:
+    """:func:`write_site` once ``target`` is checked and this build alone writes it."""
     previous = load_manifest(manifest if compressor is not None else None, target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
     try:
@@ -88,7 +99,14 @@ def write_site(files: Mapping[str, bytes], target: Path, root: Path | None = Non
 def replace_files(target: Path, kept: Manifest, replaced: Mapping[str, bytes], root: Path, manifest: Path) -> None:
     """Put ``replaced`` in place of those files of the site in ``target``, each in one step (a new file renamed over
     the old one, so that a reader sees either), leaving every other file recorded in ``kept`` as it is."""
-    target = _replaceable(target, root)
+    target = _checked(target, root)
+    with writing(target):
+        _checked(target, root)
+        _replace(target, kept, replaced, manifest)
+
+
+def _replace(target: Path, kept: Manifest, replaced: Mapping[str, bytes], manifest: Path) -> None:
+    """:func:`replace_files` once ``target`` is checked and this build alone writes it."""
     for rel, data in sorted(replaced.items()):
         if rel not in kept.stamps:
             raise UnsafeOutput(f"refusing to replace a file the last build did not write: {rel}")
@@ -106,8 +124,8 @@ def replace_files(target: Path, kept: Manifest, replaced: Mapping[str, bytes], r
     save_manifest(manifest, target, kept.copies, kept.stamps, known=unchanged)
 
 
-def _replaceable(target: Path, root: Path | None) -> Path:
-    """``target`` resolved, once checked (with ``root``) to be a folder the build may replace, leftovers removed."""
+def _checked(target: Path, root: Path | None) -> Path:
+    """``target`` resolved, once checked (with ``root``) to be a folder the build may replace; its parent made."""
     if root is not None:
         relative = os.path.relpath(target, root.resolve())
         message, _ = output_problem(root, relative)
@@ -115,7 +133,6 @@ def _replaceable(target: Path, root: Path | None) -> Path:
             raise UnsafeOutput(message)
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(target)
     return target
 
 
