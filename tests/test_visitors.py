@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import re
 import shutil
 import struct
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
+from labsite.load import images
 from labsite.load.markup import keep_dates
 from labsite.outputs import cards
 from labsite.outputs.cards import draw_card
@@ -283,6 +286,23 @@ def test_a_picture_that_cannot_be_read_is_a_located_error(sample_site: Path, dat
     result = run_build(sample_site, "--now", "2025-08-01")
     assert result.returncode == 1 and message in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and "0x" not in result.stderr
+
+
+def test_a_picture_over_the_limit_is_refused_even_with_variants_kept_from_before(sample_site: Path,
+                                                                                 tmp_path: Path) -> None:
+    """Variants kept in the picture cache (by an older version, say) do not let a picture of too many pixels by."""
+    data = huge_png(10_000, 10_000)
+    (sample_site / "content/people/jane-doe.jpg").write_bytes(data)
+    with (sample_site / "content/people/jane-doe.yaml").open("a", encoding="utf-8") as out:
+        out.write("photo:\n  file: jane-doe.jpg\n" + ALT.format("Jane"))
+    key = hashlib.sha256(images.SETTINGS.encode() + b"\0" + data).hexdigest()
+    entry = tmp_path / "cache/images" / key[:2] / key
+    entry.mkdir(parents=True)
+    (entry / "480.jpg").write_bytes(jpeg(480, 480))
+    (entry / "index.json").write_text('{"480.jpg": [480, 480]}', encoding="utf-8")
+    result = run_build(sample_site, "--now", "2025-08-01", env={**os.environ, images.CACHE_ENV: str(tmp_path / "cache")})
+    assert result.returncode == 1
+    assert "content/people/jane-doe.jpg: error: the picture has more than 89 million pixels" in result.stderr
 
 
 def test_apply_url_must_be_https(sample_site: Path) -> None:

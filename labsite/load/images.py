@@ -75,6 +75,7 @@ def make_pictures(root: Path, images: list[ContentImage],
         try:
             with warnings.catch_warnings():  # Pillow only warns up to twice its limit: a picture over it is refused
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
+                Image.open(io.BytesIO(data)).close()  # its header judged on every build, even when its variants are kept
                 encoded = cached_variants(data, cache_dir(root) / "images")
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             problems.error(image.file, 0, f"the picture has more than {(Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} million "
