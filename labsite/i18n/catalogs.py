@@ -27,11 +27,11 @@ HEADER = ("# Interface strings of the Alternativa Film Labs site.\n"
 #: The language the interface strings are written in: its catalogue may leave every msgstr empty.
 UI_SOURCE_LANGUAGE = "en"
 #: ``%(name)s``, ``%d`` (not ``%%``) and ``{name}`` / ``{name:>3}`` placeholders.
+_PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|\{\w*(?:[:!][^{}]*)?\}")
 #: What a template fills in (Jinja's ``%``), and a percent sign written for it; a ``{name}`` the code fills in
 #: (``str.format``), and a brace written for it.
 _PERCENT = re.compile(r"%%|%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
 _BRACES = re.compile(r"\{\{|\}\}|\{\w*(?:[:!][^{}]*)?\}")
-_PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]|\{\w*(?:[:!][^{}]*)?\}")
 #: The folder holding the generator's own code (``labsite/``).
 GENERATOR_ROOT = Path(__file__).resolve().parents[2]
 PO_HINT = "Open the catalogue in a .po editor (Poedit) or fix the quoting on that line."
