@@ -235,8 +235,6 @@ CASES: dict[str, Case] = {
         "content/news/open-call.en.md:5: error: unknown field 'old'")),
     "places as a list": Case(write("content/places.yaml", "- bishkek\n- almaty\n"), (
         "content/places.yaml:1: error: places.yaml must list places by id, each with a name and a country",)),
-    "place misspelt": Case(edit("content/labs/impact-lab/2025.yaml", "places: [bishkek]", "places: [bishkec]"), (
-        "content/labs/impact-lab/2025.yaml:4: error: unknown place 'bishkec'",)),
     "title of spaces only": Case(edit("content/pages/about.en.md", "title: About (en)", "title: '   '"), (
         "content/pages/about.en.md:2: error: the required field 'title' is missing",)),
     "number too long": Case(edit("content/people/jane-doe.yaml", "organisation: acme", "organisation: 1" + "0" * 5000), (
@@ -376,6 +374,12 @@ CASES: dict[str, Case] = {
         "content/labs/impact-lab/2025.yaml:4: error: unknown place 'biskek'",)),
     "unknown time zone": Case(edit("site_config.yaml", "timezone: Asia/Almaty", "timezone: Asia/Alma-Ata-City"), (
         "site_config.yaml:10: error: unknown time zone 'Asia/Alma-Ata-City'",)),
+    "closing soon for ever": Case(edit("site_config.yaml", "output_dir: _site", "output_dir: _site\nclosing_soon_days: "
+                                       + "9" * 30), (
+        "site_config.yaml:12: error: 'closing_soon_days' must be a whole number of days from 0 to 365",)),
+    "date variant as a list": Case(edit("site_config.yaml", "output_dir: _site", "output_dir: _site\ndate_locales:\n"
+                                        "  en: [en_GB]"), (
+        "site_config.yaml:13: error: the variant of 'en' must be a code such as en_GB, not a list or a block",)),
     "unknown setting": Case(edit("site_config.yaml", "output_dir: _site", "output_dir: _site\noutput: x"), (
         "site_config.yaml:12: error: unknown setting 'output'",)),
     "settings file missing": Case(lambda root: (root / "site_config.yaml").unlink(), (

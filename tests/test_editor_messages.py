@@ -93,6 +93,10 @@ def test_each_mistake_gives_one_message_at_its_line(sample_site: Path, case: str
      f"{EDITION}:11: error: 'kind: open-call' is not allowed", "Did you mean 'open_call'?"),
     (write("content/pages/about.fr.md", "---\ntitle: x\n---\n"),
      "content/pages/about.fr.md: error: unknown language suffix '.fr'", "Known: en, kk, ru."),
+    (edit("site_config.yaml", "timezone: Asia/Almaty", "timezone: asia/almaty"),
+     "site_config.yaml:10: error: unknown time zone 'asia/almaty'", "Did you mean 'Asia/Almaty'?"),
+    (edit("site_config.yaml", "timezone: Asia/Almaty", "timezone: Asia/Bishek"),
+     "site_config.yaml:10: error: unknown time zone 'Asia/Bishek'", "Did you mean 'Asia/Bishkek'?"),
     (edit("templates/page.html", "{% block main %}", "{% block main %}{% include '_head_link.html' %}"),
      "templates/page.html:5: error: the template '_head_link.html' is missing", "Did you mean '_head_links.html'?"),
 ])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import available_timezones
 
 from babel import Locale, UnknownLocaleError
 
@@ -17,6 +19,8 @@ from .yamlsource import YamlError, YamlMap, line_of, parse_yaml
 
 CONFIG_FILE = "site_config.yaml"
 _URL = re.compile(r"^https?://[^/\s]+/?$")
+#: The longest time before a deadline that an open call can be "closing soon": a year.
+MAX_SOON_DAYS = 365
 
 FIELDS = {
     "title": "the site's name, shown in every page head",
@@ -117,7 +121,7 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
         zone(values.get("timezone", "Asia/Almaty"))
     except (ZoneInfoNotFoundError, ValueError):
         problems.error(name, line_of(data, "timezone"), f"unknown time zone '{values['timezone']}'",
-                       "Use a name from the tz database, such as Asia/Almaty.")
+                       _zone_hint(str(values["timezone"])))
         values.pop("timezone")
     output = str(values.get("output_dir", "_site"))
     message, hint = output_problem(root, output)
@@ -125,11 +129,21 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
         problems.error(name, line_of(data, "output_dir"), message, hint)
         values.pop("output_dir", None)
     days = data.get("closing_soon_days", 14)
-    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
-        problems.error(name, line_of(data, "closing_soon_days"), "'closing_soon_days' must be a whole number")
+    if not isinstance(days, int) or isinstance(days, bool) or not 0 <= days <= MAX_SOON_DAYS:
+        problems.error(name, line_of(data, "closing_soon_days"),
+                       f"'closing_soon_days' must be a whole number of days from 0 to {MAX_SOON_DAYS}",
+                       "Write it like closing_soon_days: 14.")
     else:
         values["closing_soon_days"] = days
     return SiteConfig(root=root, **values)
+
+
+def _zone_hint(written: str) -> str:
+    """How to name a time zone, with the one closest to ``written`` (``asia/almaty`` → ``Asia/Almaty``)."""
+    names = sorted(available_timezones())
+    close = {known.lower(): known for known in names}.get(written.lower())
+    close = close or next(iter(difflib.get_close_matches(written, names, n=1)), None)
+    return (f"Did you mean '{close}'? " if close else "") + "Use a name from the tz database, such as Asia/Almaty."
 
 
 def _languages(data: YamlMap, name: str, problems: Problems) -> tuple[str, ...]:
@@ -164,6 +178,9 @@ def _date_locales(data: YamlMap, languages: tuple[str, ...], name: str, problems
     result = {}
     for lang, variant in raw.items():
         line = line_of(raw, lang)
+        if not isinstance(variant, str):
+            problems.error(name, line, f"the variant of '{lang}' must be a code such as en_GB, not a list or a block")
+            continue
         try:
             locale = Locale.parse(str(variant))
         except (UnknownLocaleError, ValueError):
