@@ -18,7 +18,7 @@ from PIL import Image, ImageChops, ImageDraw
 from labsite.load import images
 from labsite.load.markup import keep_dates
 from labsite.outputs import cards
-from labsite.outputs.cards import draw_card
+from labsite.outputs.cards import card_path, draw_card
 from tests.conftest import PROJECT, copy_site, run_build
 
 LANGS = ("kk", "ru", "en")
@@ -328,6 +328,28 @@ def test_pages_without_a_picture_get_a_card_with_their_title_in_their_language(s
     assert len(images) == 3  # one title per language
     assert draw_card("Сұрақтар мен жауаптар", "Орталық Азия", "Sample Labs") == draw_card(
         "Сұрақтар мен жауаптар", "Орталық Азия", "Sample Labs")
+
+
+def test_a_title_with_signs_html_escapes_is_drawn_and_described_as_written(sample_site: Path) -> None:
+    """A page title and a 404 text with ``&``, ``'`` and ``<``: the card shows them as written (it is named by what
+    it shows), the og:image's alt text and the root 404 page escape them once."""
+    about = sample_site / "content/pages/about.en.md"
+    about.write_text(about.read_text(encoding="utf-8").replace("title: About (en)", "title: \"Q&A: it's <new>\""),
+                     encoding="utf-8")
+    catalogue = sample_site / "locales/ru/LC_MESSAGES/messages.po"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace(
+        'msgstr "Страница не найдена"', 'msgstr "Страница «A & B» не найдена"'), encoding="utf-8")
+    assert run_build(sample_site, "--now", "2025-08-01").returncode == 0
+    page = (sample_site / "_site/en/about/index.html").read_text(encoding="utf-8")
+    alt = re.search(r'<meta property="og:image:alt" content="([^"]*)"', page)
+    assert alt and unescape(alt.group(1)) == "Q&A: it's <new>", alt
+    title = "Q&A: it's <new>"
+    name = card_path(title, "Free film labs for Central Asia", "Sample Labs")
+    assert f'content="https://labs.example.org/{name}"' in page
+    assert (sample_site / "_site" / name).read_bytes() == draw_card(title, "Free film labs for Central Asia",
+                                                                    "Sample Labs")
+    root_404 = (sample_site / "_site/404.html").read_text(encoding="utf-8")
+    assert "Страница «A &amp; B» не найдена" in root_404 and "&amp;amp;" not in root_404
 
 
 @pytest.mark.parametrize("title", ["Сұрақтар мен жауаптар", "Impact Distribution Lab " * 12, "W" * 80, ""])

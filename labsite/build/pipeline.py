@@ -23,7 +23,7 @@ from ..model.problems import BuildFailed, Problem, Problems
 from ..model.publish import select_published
 from ..outputs import atom, ics, search, sitemap, status
 from ..outputs.cards import Cards, Known
-from ..outputs.html import TEMPLATES_DIR, check_templates, language_links, render_template
+from ..outputs.html import TEMPLATES_DIR, block_text, check_templates, language_links, render_template
 from ..outputs.kind import Given, Made, OutputKind, Stop
 from ..outputs.spool import Spool
 from ..present.head import STATUS_SCRIPT, head_context
@@ -161,7 +161,7 @@ def og_image(site: LoadedSite, page: OutputPage, context: dict[str, Any], cards:
                 "alt": picture["alt"]}
     try:
         template = site.environments[page.lang].get_template(page.template)
-        title = "".join(template.blocks["title"](template.new_context(context))).strip() or site.config.title
+        title = block_text(template, "title", context) or site.config.title
     except (TemplateError, KeyError):  # a missing or broken template is reported where the page is rendered
         title = site.config.title
     return card_image(site, page.lang, title, cards)
@@ -251,8 +251,8 @@ def not_found_words(site: LoadedSite, lang: str) -> dict[str, str]:
     """The title, message and home link of a language's 404 page, read from the blocks of its template."""
     try:
         template = site.environments[lang].get_template("404.html")
-        context = template.new_context({"lang": lang, "site_title": site.config.title})
-        return {key: "".join(template.blocks[block](context)).strip()
+        values = {"lang": lang, "site_title": site.config.title}
+        return {key: block_text(template, block, values)
                 for key, block in (("title", "title"), ("text", "message"), ("home", "home"))}
     except (TemplateError, KeyError):  # reported where the language's 404 page is rendered
         return {"title": "404", "text": "", "home": site.config.title}

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, TemplateNotFound, TemplateSyntaxError
+from jinja2 import Environment, Template, TemplateNotFound, TemplateSyntaxError
+from markupsafe import Markup
 
 from ..model.problems import Problems, did_you_mean
 from ..present.views import own_name
@@ -29,6 +30,12 @@ def check_templates(env: Environment, root: Path, problems: Problems) -> bool:
                            "Check the {% … %} and {{ … }} tags around this line.")
             ok = False
     return ok
+
+
+def block_text(template: Template, block: str, values: dict[str, Any]) -> str:
+    """What a block of ``template`` shows, as plain text: rendered with ``values``, its tags left out and its
+    characters unescaped (``Q&amp;A`` is ``Q&A``), for a card's drawing or a page that escapes it again."""
+    return Markup("".join(template.blocks[block](template.new_context(values)))).striptags()
 
 
 def render_template(env: Environment, name: str, context: dict[str, Any], root: Path, problems: Problems) -> str | None:
