@@ -59,17 +59,27 @@ def test_new_writes_the_facts_and_the_source_language_text_only(scaffolded: tupl
     assert "Kazakh (kk) and Russian (ru)" in outputs["edition"]
 
 
-def test_what_new_writes_passes_check_with_only_missing_translations(
+def test_what_new_writes_passes_check_with_its_placeholders_and_missing_translations_reported(
         scaffolded: tuple[Path, dict[str, str]], sample_site: Path) -> None:
+    """The new items build (the preview shows them at once); each line still holding a placeholder is a warning,
+    so that ``check --strict`` (CI) refuses to publish them unwritten."""
     root, _ = scaffolded
     before = _warnings(run_build(sample_site, "check", "--now", NOW).stderr)
     result = run_build(root, "check", "--now", NOW)
     assert result.returncode == 0, result.stderr
     assert "error" not in result.stderr
     added = _warnings(result.stderr) - before
-    assert added, "the new items' translations are reported"
-    assert all(": warning: missing translation of " in line for line in added), added
+    placeholders = {line for line in added if ": warning: 'FILL IN' is still here" in line}
+    assert added - placeholders, "the new items' translations are reported"
+    assert all(": warning: missing translation of " in line for line in added - placeholders), added
     assert any(line.startswith("content/people/amy-shepherd.kk.md:") for line in added)
+    written = {f"{path.relative_to(root).as_posix()}:{number}"
+               for path in (root / "content").rglob("*.md")
+               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+               if "FILL IN" in line}
+    assert written and {line.split(": warning:")[0] for line in placeholders} == written
+    strict = run_build(root, "check", "--strict", "--now", NOW)
+    assert strict.returncode == 1 and all(line in strict.stderr for line in placeholders)
 
 
 def test_i18n_status_tells_translators_what_to_translate(scaffolded: tuple[Path, dict[str, str]]) -> None:

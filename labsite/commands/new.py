@@ -26,7 +26,7 @@ from ..model.schema import Field, Kind
 
 WHERE = "build.py new"
 #: What the placeholders to replace start with.
-FILL_IN = "FILL IN"
+FILL_IN = schema.PLACEHOLDER
 #: Other words editors may use for a kind: its folder's name.
 ALIASES = {"labs": "lab", "editions": "edition", "people": "person", "partners": "partner", "article": "news",
            "pages": "page", "faqs": "faq"}

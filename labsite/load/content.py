@@ -177,6 +177,7 @@ class _Reader:
             for name in TEXT_ONLY[kind]:
                 if page.front.get(name) is not None:
                     front.text(name)  # a list or a block where text belongs is an error at its line
+            self._left_to_fill(rel, page, front)
             for name in optional:
                 if isinstance(page.front.get(name), str):
                     check_markdown(page.front[name], rel, front.line(name), self.problems, self.conversions,
@@ -185,6 +186,16 @@ class _Reader:
             texts[lang] = Text(lang, rel, page.front, page.body, page.body_line, source_hash,
                                text_hash(page.front, page.body))
         return texts
+
+    def _left_to_fill(self, rel: str, page: FrontMatterFile, front: Fields) -> None:
+        """A warning at each line of a text that still holds a placeholder of ``build.py new``."""
+        lines = [front.line(name) for name, value in page.front.items()
+                 if isinstance(value, str) and schema.PLACEHOLDER in value]
+        lines += [page.body_line + index for index, line in enumerate(page.body.splitlines())
+                  if schema.PLACEHOLDER in line]
+        for line in lines:
+            self.problems.warn(rel, line, f"'{schema.PLACEHOLDER}' is still here: this text is not written yet",
+                               "Write the text in place of the placeholder; 'check --strict', as in CI, refuses it.")
 
     def slug(self, fields: Fields, default: str) -> str:
         """The item's address name: its file name unless ``slug`` says otherwise."""

@@ -17,6 +17,8 @@ ID, IDS, EDITION, LANGUAGE, TIMEZONE = "id", "ids", "edition", "language", "time
 LABELS, SCHEDULE, HASH = "labels", "schedule", "hash"
 HTTPS, PICTURE = "https", "picture"
 
+#: What ``build.py new`` writes where an editor has to write the text; ``check`` finds what is left of it.
+PLACEHOLDER = "FILL IN"
 #: How each type is named in the docs, for people.
 TYPE_NAMES: dict[str, str] = {
     TEXT: "text",
