@@ -25,8 +25,6 @@ from ..model.problems import Problems, did_you_mean
 from ..model.schema import Field, Kind
 
 WHERE = "build.py new"
-#: What the placeholders to replace start with.
-FILL_IN = schema.PLACEHOLDER
 #: Other words editors may use for a kind: its folder's name.
 ALIASES = {"labs": "lab", "editions": "edition", "people": "person", "partners": "partner", "article": "news",
            "pages": "page", "faqs": "faq"}
@@ -123,7 +121,7 @@ class _Scaffold:
                 if value:
                     lines += _lines(field.name, value, field.description, commented=False)
                 else:
-                    lines.append(f"{field.name}: {_scalar(f'{FILL_IN} — {field.description}')}")
+                    lines.append(f"{field.name}: {_scalar(f'{schema.PLACEHOLDER} — {field.description}')}")
                 self.todo.append((path, f"{field.name}: {field.description}"))
         for field in self.kind.text:
             if not field.required:
@@ -216,7 +214,7 @@ def _item(scaffold: _Scaffold, item: str, problems: Problems, lab_title: str = "
     facts: dict[str, Any] = {}
     examples: dict[str, Any] = {"publish_date": today}
     texts: dict[str, str] = {"title": _title(name)}
-    body = f"{FILL_IN} — in Markdown: {kind.body}."
+    body = f"{schema.PLACEHOLDER} — in Markdown: {kind.body}."
     if kind.word == "edition":
         year = name
         facts = {"start": int(year), "format": "in-person"}
@@ -233,8 +231,9 @@ def _item(scaffold: _Scaffold, item: str, problems: Problems, lab_title: str = "
     elif kind.word == "news":
         facts = {"date": today}
     elif kind.word == "faq":
-        body = (f"# {FILL_IN} — a section {{#{name}-section}}\n\n"
-                f"## {FILL_IN} — a question? {{#{name}-question}}\n{FILL_IN} — the answer, in Markdown.")
+        body = (f"# {schema.PLACEHOLDER} — a section {{#{name}-section}}\n\n"
+                f"## {schema.PLACEHOLDER} — a question? {{#{name}-question}}\n"
+                f"{schema.PLACEHOLDER} — the answer, in Markdown.")
         scaffold.todo.append((f"{scaffold.base}.{scaffold.lang}.md",
                               "each section (#) and question (##) ends with its own id in braces: {#an-id}"))
     files = {f"{scaffold.base}.yaml": scaffold.facts(facts, examples),
@@ -272,7 +271,7 @@ def summary(config: SiteConfig, new: Plan) -> str:
     for rel in new.files:
         what = "the facts, the same in every language" if rel.endswith(".yaml") else f"the text in {language(source)}"
         lines.append(f"  {rel}: {what}")
-    lines.append(f"Fill in (placeholders start with '{FILL_IN}'; names are made from the id):")
+    lines.append(f"Fill in (placeholders start with '{schema.PLACEHOLDER}'; names are made from the id):")
     for rel in new.files:
         items = [what for path, what in new.todo if path == rel]
         lines += [f"  {rel}", *(f"    {what}" for what in items)] if items else []
