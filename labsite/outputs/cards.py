@@ -18,6 +18,8 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
+from . import png
+
 WIDTH, HEIGHT = 1200, 630
 CARDS_DIR = "og"
 #: Changed whenever the drawing below changes, so that cached cards are drawn again.
@@ -154,23 +156,6 @@ class _Frame:
     bottom_size: int
 
 
-def _rows(pixels: bytes) -> bytes:
-    """Palette indices as PNG's scanlines: each row of the card after its filter byte (0, no filter)."""
-    return b"".join(b"\0" + pixels[at:at + WIDTH] for at in range(0, len(pixels), WIDTH))
-
-
-def _deflated(data: bytes, last: bool, strategy: int = zlib.Z_DEFAULT_STRATEGY) -> bytes:
-    """``data`` as raw deflate blocks that start afresh and end on a byte, so that parts compressed apart join into
-    one stream; ``last`` ends the stream."""
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15, 8, strategy)
-    return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    """One PNG chunk: its length, kind, data and checksum."""
-    return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
-
-
 @functools.lru_cache(maxsize=8)
 def _frame(site: str, tagline: str) -> _Frame:
     """The shared parts of the cards of ``site`` with ``tagline``."""
@@ -179,9 +164,9 @@ def _frame(site: str, tagline: str) -> _Frame:
     colours = bytes((background.getpalette() or [])[: 3 * (2 * _STEPS + 3)])
     header = WIDTH.to_bytes(4, "big") + HEIGHT.to_bytes(4, "big") + bytes([8, 3, 0, 0, 0])  # 8 bits, a palette
     top, bottom = TITLE_BAND
-    above, below = _rows(pixels[: top * WIDTH]), _rows(pixels[bottom * WIDTH:])
-    return _Frame(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"PLTE", colours),
-                  b"\x78\x9c" + _deflated(above, last=False), _deflated(below, last=True), zlib.adler32(above),
+    above, below = png.scanlines(pixels[: top * WIDTH], WIDTH), png.scanlines(pixels[bottom * WIDTH:], WIDTH)
+    return _Frame(png.SIGNATURE + png.chunk(b"IHDR", header) + png.chunk(b"PLTE", colours),
+                  png.ZLIB_HEADER + png.deflated(above, last=False), png.deflated(below, last=True), zlib.adler32(above),
                   zlib.adler32(below), len(below))
 
 
@@ -191,7 +176,7 @@ def draw_card(title: str, tagline: str, site: str) -> bytes:
     Only the title differs from card to card. Its coverage is drawn alone (:func:`title_coverage`), as the
     palette's steps from the ground towards white; only the rows it inks are compressed (as runs: zlib's
     ``Z_RLE``, a third faster than its default for 5 % more bytes), set between plain rows compressed once per
-    height (:func:`_plain`) and the rows above and below the band, compressed once per site and language (see
+    height (:func:`.png.plain`) and the rows above and below the band, compressed once per site and language (see
     :class:`_Frame`). A card takes a fifteenth (a short title) to a seventh (three lines) of the time of drawing
     it whole and saving it with Pillow.
     """
@@ -201,12 +186,13 @@ def draw_card(title: str, tagline: str, site: str) -> bytes:
     frame = _frame(site, tagline)
     box = coverage.getbbox()
     start, end = (box[1], box[3]) if box else (0, 0)
-    inked = _rows(coverage.tobytes()[start * WIDTH:end * WIDTH])
-    checksum = _after_plain(zlib.adler32(inked, _after_plain(frame.top_adler, start)), bottom - top - end)
-    checksum = _adler_joined(checksum, frame.bottom_adler, frame.bottom_size)
-    stream = (frame.top + _plain(start) + (_deflated(inked, False, zlib.Z_RLE) if inked else b"")
-              + _plain(bottom - top - end) + frame.bottom + checksum.to_bytes(4, "big"))
-    return frame.head + _chunk(b"IDAT", stream) + _chunk(b"IEND", b"")
+    inked = png.scanlines(coverage.tobytes()[start * WIDTH:end * WIDTH], WIDTH)
+    checksum = png.after_plain(frame.top_adler, start, WIDTH)
+    checksum = png.after_plain(zlib.adler32(inked, checksum), bottom - top - end, WIDTH)
+    checksum = png.adler_joined(checksum, frame.bottom_adler, frame.bottom_size)
+    stream = (frame.top + png.plain(start, WIDTH) + (png.deflated(inked, False, zlib.Z_RLE) if inked else b"")
+              + png.plain(bottom - top - end, WIDTH) + frame.bottom + checksum.to_bytes(4, "big"))
+    return frame.head + png.chunk(b"IDAT", stream) + png.chunk(b"IEND", b"")
 
 
 def title_coverage(face: ImageFont.FreeTypeFont, lines: list[str]) -> Image.Image:
@@ -270,24 +256,3 @@ def _glyph(face: ImageFont.FreeTypeFont, char: str) -> tuple[Image.Image | None,
     glyph = Image.new("L", (right - left, down - up), 0)
     ImageDraw.Draw(glyph).text((-left, -up), char, font=face, fill=255)
     return glyph, left, up, advance
-
-
-def _adler_joined(adler: int, part: int, size: int) -> int:
-    """The Adler-32 checksum ``adler`` continued over ``size`` bytes whose own checksum is ``part``."""
-    low = (adler & 0xFFFF) + (part & 0xFFFF) - 1
-    high = (adler >> 16) + (part >> 16) + size * (adler & 0xFFFF) - size
-    return (high % 65521) << 16 | low % 65521
-
-
-@functools.cache
-def _plain(rows: int) -> bytes:
-    """``rows`` rows of plain ground (every byte 0: the filter and the ground's index), compressed to join a card's
-    stream (see :func:`_deflated`); nothing for none."""
-    return _deflated(bytes((WIDTH + 1) * rows), last=False) if rows else b""
-
-
-def _after_plain(adler: int, rows: int) -> int:
-    """The Adler-32 checksum ``adler`` continued over ``rows`` plain rows: zero bytes, whose own checksum has its
-    first sum 1 and its second their count."""
-    size = (WIDTH + 1) * rows
-    return _adler_joined(adler, (size % 65521) << 16 | 1, size)
