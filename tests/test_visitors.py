@@ -352,6 +352,29 @@ def test_a_title_with_signs_html_escapes_is_drawn_and_described_as_written(sampl
     assert "Страница «A &amp; B» не найдена" in root_404 and "&amp;amp;" not in root_404
 
 
+@pytest.mark.parametrize(("written", "shown"), [
+    ("🎬 Open call", "Open call"), ("Apply ★ now →", "Apply now"), ("开放 Лаборатория", "Лаборатория"),
+    ("Кино\u00adмектеп", "Киномектеп"), ("🎬🎬", "")])
+def test_a_card_leaves_out_what_its_font_lacks_rather_than_drawing_empty_boxes(written: str, shown: str) -> None:
+    """An emoji or a Chinese letter in a title or tagline is no box on the card (the page itself shows it), nor a
+    soft hyphen a hyphen: the card is the one of the text without them, under the same name."""
+    tagline = "Орталық Азия"
+    assert draw_card(written, tagline, "Sample Labs") == draw_card(shown, tagline, "Sample Labs")
+    assert card_path(written, tagline, "Sample Labs") == card_path(shown, tagline, "Sample Labs")
+    assert draw_card("Open call", f"🎬 {tagline}", "Sample 🎬 Labs") == draw_card("Open call", tagline, "Sample Labs")
+    assert card_path("Open call", tagline, "Sample") != card_path("Open call", f"{tagline} 2", "Sample")
+
+
+def test_every_letter_and_sign_of_the_three_languages_is_in_the_card_font() -> None:
+    """What the card leaves out is only what its font lacks: every Kazakh, Russian and English letter and the signs
+    their titles use are drawn, and a title of them is kept as written."""
+    letters = "АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЪЫІЬЭЮЯ" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ" + "0123456789"
+    signs = "«»“”„‘’—–-…№%&()[]:;!?.,/'\"@#+=*·\u00a0"
+    for char in letters + letters.lower() + signs:
+        assert cards.drawable(char) == char, repr(char)
+    assert cards.drawable("Impact Lab 2026:  «Жаңа» толқын") == "Impact Lab 2026:  «Жаңа» толқын"
+
+
 @pytest.mark.parametrize("title", ["Сұрақтар мен жауаптар", "Impact Distribution Lab " * 12, "W" * 80, ""])
 def test_a_card_assembled_from_parts_is_a_sound_png_of_the_title_drawn_on_the_card(title: str) -> None:
     """Each chunk's and the stream's checksums hold, and the picture is the title drawn in white on the background."""

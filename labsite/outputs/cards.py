@@ -42,9 +42,35 @@ def font(size: int, weight: int) -> ImageFont.FreeTypeFont:
     return face
 
 
+#: A character no font has (the last private-use one of plane 16): it draws as the font's mark of a missing glyph.
+_NOWHERE = "\U0010fffd"
+#: A soft hyphen: a browser shows it only where a line breaks there, a font draws it as a hyphen.
+_SOFT_HYPHEN = "\u00ad"
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_font(char: str) -> bool:
+    """Whether the card's font has ``char``: it draws something other than its mark of a missing glyph (a box)."""
+    face = font(46, 800)
+
+    def drawn(char: str) -> tuple[bytes, tuple[int, int], float]:
+        mask = face.getmask(char)
+        return bytes(mask), mask.size, face.getlength(char)
+
+    return char.isspace() or drawn(char) != drawn(_NOWHERE)
+
+
+def drawable(text: str) -> str:
+    """``text`` as a card shows it: without the characters its font lacks (an emoji, a Chinese or Arabic letter,
+    which would each be an empty box) and soft hyphens, spaces closed up where one was left out."""
+    kept = "".join(char for char in text if char != _SOFT_HYPHEN and _in_font(char))
+    return text if kept == text else " ".join(kept.split())
+
+
 def card_path(title: str, tagline: str, site: str) -> str:
-    """The output path of a card: named by the hash of everything drawn on it."""
-    key = hashlib.sha256("\0".join((DESIGN, site, title, tagline)).encode("utf-8")).hexdigest()[:16]
+    """The output path of a card: named by the hash of everything drawn on it (see :func:`drawable`)."""
+    shown = (drawable(site), drawable(title), drawable(tagline))
+    key = hashlib.sha256("\0".join((DESIGN, *shown)).encode("utf-8")).hexdigest()[:16]
     return f"{CARDS_DIR}/{key}.png"
 
 
@@ -171,7 +197,8 @@ def _frame(site: str, tagline: str) -> _Frame:
 
 
 def draw_card(title: str, tagline: str, site: str) -> bytes:
-    """Draw a card: film-strip edges, the site's name, the title and a tagline, as an 8-bit palette PNG.
+    """Draw a card: film-strip edges, the site's name, the title and a tagline (each as :func:`drawable` leaves
+    it), as an 8-bit palette PNG.
 
     Only the title differs from card to card. Its coverage is drawn alone (:func:`title_coverage`), as the
     palette's steps from the ground towards white; only the rows it inks are compressed (as runs: zlib's
@@ -180,10 +207,10 @@ def draw_card(title: str, tagline: str, site: str) -> bytes:
     :class:`_Frame`). A card takes a fifteenth (a short title) to a seventh (three lines) of the time of drawing
     it whole and saving it with Pillow.
     """
-    face, lines = fit_title(title)
+    face, lines = fit_title(drawable(title))
     top, bottom = TITLE_BAND
     coverage = title_coverage(face, lines)
-    frame = _frame(site, tagline)
+    frame = _frame(drawable(site), drawable(tagline))
     box = coverage.getbbox()
     start, end = (box[1], box[3]) if box else (0, 0)
     inked = png.scanlines(coverage.tobytes()[start * WIDTH:end * WIDTH], WIDTH)
