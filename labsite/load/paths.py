@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from ..model.problems import Problems
@@ -15,6 +16,15 @@ PROJECT_FILES = frozenset({"content", "templates", "locales", "static", "labsite
 #: The largest text file (content, settings, catalogue) a build reads.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 OUTSIDE_HINT = "Copy the file into the project instead of linking to it, or delete the link."
+#: What no text of the site may hold: the control characters but tab and line ends (a pasted form feed, a NUL).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_HINT = "Delete it: most editors do not show it; it often comes with text pasted from another program."
+
+
+def control_at(text: str) -> tuple[int, str] | None:
+    """The line of the first control character of ``text`` (see :data:`CONTROL`) and its code (``U+000C``)."""
+    found = CONTROL.search(text)
+    return None if found is None else (text.count("\n", 0, found.start()) + 1, f"U+{ord(found.group()):04X}")
 
 
 def is_inside(path: Path, folder: Path) -> bool:
@@ -92,16 +102,22 @@ def may_read(root: Path, path: Path, problems: Problems) -> bool:
 
 
 def read_source(root: Path, path: Path, problems: Problems) -> str | None:
-    """The text of a source file; ``None`` with a located problem when it is too big, unreadable or not UTF-8."""
+    """The text of a source file; ``None`` with a located problem when it is too big, unreadable, not UTF-8 or holds
+    a control character."""
     if not may_read(root, path, problems):
         return None
     rel = path.relative_to(root).as_posix()
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         problems.error(rel, 0, "the file is not UTF-8 text", "Save it as UTF-8.")
     except OSError as exc:
         problems.error(rel, 0, f"the file cannot be read: {exc.strerror or exc}", "Check that it is a file you may read.")
+    else:
+        control = control_at(text)
+        if control is None:
+            return text
+        problems.error(rel, control[0], f"the line holds an invisible control character ({control[1]})", CONTROL_HINT)
     return None
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .cache import BuildCache, code_digest
+from .paths import CONTROL_HINT, control_at
 
 try:
     _Loader: Any = yaml.CSafeLoader
@@ -139,6 +140,10 @@ def _parse(text: str, first_line: int) -> Any:
     """Parse one YAML document (see :func:`parse_yaml`)."""
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (its position: in bytes or characters)
+        line = text.count("\n", 0, max(0, text.find(chr(exc.character)))) + first_line
+        raise YamlError(line, f"the line holds a character YAML does not allow (U+{exc.character:04X})",
+                        CONTROL_HINT) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line if mark else 0) + first_line
@@ -207,11 +212,16 @@ class _Converter:
                 return float(text)
             return text
         try:
-            return _constructor.construct_object(node)
+            value = _constructor.construct_object(node)
         except yaml.constructor.ConstructorError as exc:
             raise YamlError(line, f"malformed YAML value: {exc.problem}") from None
         except ValueError:  # a tagged number too long to read (``!!int 1000…``)
             raise _too_long(line, str(node.value)) from None
+        control = control_at(value) if isinstance(value, str) else None
+        if control is not None:  # written as an escape in quotes ("\a", "\x07")
+            raise YamlError(line, f"the value holds an invisible control character ({control[1]}), written as an "
+                                  "escape such as \\a or \\x07", "Delete the escape.")
+        return value
 
 
 def _too_long(line: int, text: str) -> YamlError:
