@@ -144,7 +144,8 @@ CASES: dict[str, Case] = {
     "unknown field": Case(edit("content/people/jane-doe.yaml", "organisation: acme", "organisaton: acme"), (
         "content/people/jane-doe.yaml:5: error: unknown field 'organisaton'",)),
     "impossible date": Case(edit("content/news/open-call.yaml", "date: 2025-07-01", "date: 2025-02-30"), (
-        "content/news/open-call.yaml:1: error: '2025-02-30' is impossible: February 2025 has 28 days",)),
+        "content/news/open-call.yaml:1: error: '2025-02-30' is impossible: February 2025 has 28 days; write a day "
+        "from 01 to 28",)),
     "end before start": Case(edit("content/labs/impact-lab/2025.yaml", "    end: 2025-09-30 23:59", "    end: 2025-06-30"), (
         "content/labs/impact-lab/2025.yaml:13: error: the end (2025-06-30) is before the start (2025-07-01)",)),
     "unknown language suffix": Case(write("content/pages/about.de.md", "---\ntitle: Über\n---\n"), (
@@ -391,6 +392,29 @@ CASES: dict[str, Case] = {
         "'msgstrr \"x\"'",)),
     "broken calendar state": Case(write("calendar_state.json", "{\"uid\": [}"), (
         "calendar_state.json:1: error: the calendar state cannot be read: Expecting value: line 1 column 10 (char 9)",)),
+    "milestone named as an open call's deadline": Case(edit("content/labs/impact-lab/2025.yaml", "  - id: participants",
+                                                            "  - id: open-call-deadline"), (
+        "content/labs/impact-lab/2025.yaml:14: error: the id 'open-call-deadline' is the calendar name of the deadline "
+        "of the open call 'open-call' (line 10): calendar apps would take the two for one event",)),
+    "time the clocks skip": Case(edit("content/labs/impact-lab/2025.yaml", "    date: 2025-10-30",
+                                      "    date: 2025-03-30 02:30\n    timezone: Europe/Berlin"), (
+        "content/labs/impact-lab/2025.yaml:16: error: '2025-03-30 02:30' never happens in Europe/Berlin: the clocks "
+        "go forward over it that night",)),
+    "time zone of an offset": Case(edit("content/labs/impact-lab/2025.yaml", "    date: 2025-10-30",
+                                        "    date: 2025-10-30 10:00\n    timezone: Etc/GMT-5"), (
+        "content/labs/impact-lab/2025.yaml:17: error: 'Etc/GMT-5' is not the time zone of a place: pages would show it "
+        "as an offset or as an unknown place ('Etc/GMT-5' is UTC+5)",)),
+    "site time zone of no place": Case(edit("site_config.yaml", "timezone: Asia/Almaty", "timezone: Factory"), (
+        "site_config.yaml:10: error: 'Factory' is not the time zone of a place: pages would show it as an offset or as "
+        "an unknown place ('Etc/GMT-5' is UTC+5)",)),
+    "control character written as an escape": Case(edit("content/news/open-call.en.md", "title: Open call (en)",
+                                                        'title: "Open\\a call (en)"'), (
+        "content/news/open-call.en.md:2: error: the value holds an invisible control character (U+0007), written as "
+        "an escape such as \\a or \\x07",)),
+    "control character in a text": Case(edit("content/news/open-call.en.md", "News body en.", "News\x0c body en."), (
+        "content/news/open-call.en.md:5: error: the line holds an invisible control character (U+000C)",)),
+    "control character in settings": Case(edit("site_config.yaml", "output_dir: _site", "output_dir: _site\x1b"), (
+        "site_config.yaml:11: error: the line holds an invisible control character (U+001B)",)),
     "folder name that is no address": Case(both(write("content/labs/Impact Lab/2025.yaml", "format: online\n"),
                                                 write("content/labs/Impact Lab/2025.en.md", "---\ntitle: G\nsummary: S\n---\n")), (
         "content/labs/Impact Lab/2025.yaml: error: the edition belongs to an unknown lab 'Impact Lab'",

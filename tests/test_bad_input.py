@@ -19,6 +19,7 @@ import pytest
 
 import build as command_line
 from labsite.load import markup, sanitize
+from labsite.load.yamlsource import YamlError, parse_yaml
 from tests.bad_inputs import CASES, Case, deep_list
 from tests.conftest import PROJECT, copy_site
 from tests.test_build import NOW
@@ -220,3 +221,13 @@ def test_markdown_converted_again_and_again_holds_no_more_memory() -> None:
     for _ in range(2000):
         markup.convert(text)
     assert resident_bytes() - before < 20_000_000  # leaking, 2,000 conversions would hold over 100 MB more
+
+
+@pytest.mark.parametrize("first_line", [1, 2])
+def test_a_character_yaml_refuses_is_found_at_its_line_after_letters_of_two_bytes(first_line: int) -> None:
+    """YAML's reader counts a refused character's place in bytes: the line is found from the character itself."""
+    text = "a: Жаңа Жаңа Жаңа\nb: Қазақстан Қазақстан\nc: x\x0cy\nd: 1\n"
+    with pytest.raises(YamlError) as raised:
+        parse_yaml(text, first_line=first_line)
+    assert (raised.value.line, raised.value.message) == (
+        first_line + 2, "the line holds a character YAML does not allow (U+000C)")

@@ -60,7 +60,8 @@ ROOT_CAUSES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
          f"{EDITION}:10: error: unknown field 'xschedule'"]),
     "an impossible deadline of an open call": (
         edit(EDITION, "end: 2025-09-30 23:59", "end: 2025-09-31 23:59"),
-        [f"{EDITION}:13: error: '2025-09-31 23:59' is impossible: September 2025 has 30 days"]),
+        [f"{EDITION}:13: error: '2025-09-31 23:59' is impossible: September 2025 has 30 days; write a day from 01 "
+         "to 30"]),
 }
 
 

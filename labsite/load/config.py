@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from zoneinfo import available_timezones
 
 from babel import Locale, UnknownLocaleError
 
 from ..model.problems import Problems, did_you_mean
-from ..model.timezones import ZoneInfo, ZoneInfoNotFoundError, zone
+from ..model.timezones import ZoneInfo, zone, zone_problem
 from .paths import output_problem, read_source
 from .yamlsource import YamlError, YamlMap, line_of, parse_yaml
 
@@ -117,11 +115,9 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
         problems.error(name, line_of(data, "base_url"), f"'{values['base_url']}' is not the address of a host",
                        "Write it like https://example.org: pages link from the root of the host, "
                        "so the site cannot live in a sub-folder.")
-    try:
-        zone(values.get("timezone", "Asia/Almaty"))
-    except (ZoneInfoNotFoundError, ValueError):
-        problems.error(name, line_of(data, "timezone"), f"unknown time zone '{values['timezone']}'",
-                       _zone_hint(str(values["timezone"])))
+    zoned = zone_problem(str(values.get("timezone", "Asia/Almaty")))
+    if zoned is not None:
+        problems.error(name, line_of(data, "timezone"), *zoned)
         values.pop("timezone")
     output = str(values.get("output_dir", "_site"))
     message, hint = output_problem(root, output)
@@ -136,14 +132,6 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
     else:
         values["closing_soon_days"] = days
     return SiteConfig(root=root, **values)
-
-
-def _zone_hint(written: str) -> str:
-    """How to name a time zone, with the one closest to ``written`` (``asia/almaty`` → ``Asia/Almaty``)."""
-    names = sorted(available_timezones())
-    close = {known.lower(): known for known in names}.get(written.lower())
-    close = close or next(iter(difflib.get_close_matches(written, names, n=1)), None)
-    return (f"Did you mean '{close}'? " if close else "") + "Use a name from the tz database, such as Asia/Almaty."
 
 
 def _languages(data: YamlMap, name: str, problems: Problems) -> tuple[str, ...]:

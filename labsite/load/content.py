@@ -228,7 +228,7 @@ class _Reader:
                 fields.error("places", f"unknown place '{place}'",
                              f"{did_you_mean(place, self.places)} Or add the place to content/places.yaml.")
         schedule = read_schedule(fields.data.get("schedule"), meta.path, self.problems, self.places,
-                                 fields.line("schedule"))
+                                 fields.line("schedule"), self.config.timezone)
         return Edition(
             lab, source.name, meta, fields.when("date", "start", "end"), fields.choice("format", FORMATS, "in-person"),
             tuple(p for p in places if self.places is None or p in self.places), fields.ids("mentors"),

@@ -117,7 +117,8 @@ def parse_date(value: object) -> PartialDate:
         month_end = calendar.monthrange(year, month)[1]
         if not 1 <= day <= month_end:
             name = calendar.month_name[month]
-            raise DateError(f"'{text}' is impossible: {name} {year} has {month_end} days")
+            raise DateError(f"'{text}' is impossible: {name} {year} has {month_end} days; "
+                            f"write a day from 01 to {month_end}")
     hour = int(match["hour"]) if match["hour"] else -1
     minute = int(match["minute"]) if match["minute"] else -1
     if hour > 23 or minute > 59:
