@@ -14,6 +14,7 @@ import pytest
 Change = Callable[[Path], Any]
 PASSWD_LINK = "content/partners/think-film.en.md: error: 'think-film.en.md' is a link to a file outside the project's " \
               "source folders; it is not read"
+RU_PO = "locales/ru/LC_MESSAGES/messages.po"
 DROPPED_URL = "is removed: only http, https, mailto and tel addresses and addresses on this site are kept"
 
 
@@ -390,6 +391,30 @@ CASES: dict[str, Case] = {
     "broken catalogue line": Case(edit("locales/ru/LC_MESSAGES/messages.po", 'msgid ""', 'msgid ""\nmsgstrr "x"'), (
         "locales/ru/LC_MESSAGES/messages.po:6: error: the catalogue cannot be read: not a line of a .po file: "
         "'msgstrr \"x\"'",)),
+    "plural rule of another language": Case(edit(RU_PO, "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && \"\n"
+                                                 "\"n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+                                                 "nplurals=3; plural=(n != 1);"), (
+        f"{RU_PO}:14: error: the plural rule in the header gives the count 0 the form 1, but in 'ru' it takes the form 2",)),
+    "placeholder with a format of its own": Case(edit(RU_PO, 'msgstr[2] "{count} результатов"',
+                                                      'msgstr[2] "{count:zz} результатов"'), (
+        f"{RU_PO}:112: error: the translation (form 2) of '{{count}} result' has other placeholders than the source: "
+        "missing {count}, unknown {count:zz}",)),
+    "catalogue of another character set": Case(edit(RU_PO, "charset=utf-8", "charset=ISO-8859-1"), (
+        f"{RU_PO}:17: error: the header says charset=ISO-8859-1, but the catalogue is UTF-8 text: its letters would be "
+        "read wrong",)),
+    "text in a catalogue twice": Case(edit(RU_PO, 'msgid "Kind"\nmsgstr "Тип"', 'msgid "Kind"\nmsgstr ""\n\n'
+                                           'msgid "Kind"\nmsgstr "Тип"'), (
+        f"{RU_PO}:587: error: 'Kind' is in the catalogue twice (also at line 584)",)),
+    "plural form of a text without plural": Case(edit(RU_PO, 'msgid "Kind"\nmsgstr "Тип"',
+                                                      'msgid "Kind"\nmsgstr[0] "Тип"\nmsgstr[1] "Типы"'), (
+        f"{RU_PO}:585: error: 'Kind' has no plural, so it is translated by one msgstr, not msgstr[0]",
+        f"{RU_PO}:586: error: 'Kind' has no plural, so it is translated by one msgstr, not msgstr[1]")),
+    "translation without its text": Case(edit(RU_PO, 'msgid "Kind"\nmsgstr "Тип"', 'msgid "Kind"\nmsgstr "Тип"\n'
+                                              'msgstr "Вид"'), (
+        f"{RU_PO}:586: error: 'Kind' has msgstr twice",)),
+    "catalogue saved with a byte-order mark": Case(
+        lambda root: (root / RU_PO).write_bytes(b"\xef\xbb\xbf" + (root / RU_PO).read_bytes()), (),
+        runs=(("check", 0), ("build", 0)), present=("<label for=\"search-kind\">Тип</label>",)),
     "broken calendar state": Case(write("calendar_state.json", "{\"uid\": [}"), (
         "calendar_state.json:1: error: the calendar state cannot be read: Expecting value: line 1 column 10 (char 9)",)),
     "milestone named as an open call's deadline": Case(edit("content/labs/impact-lab/2025.yaml", "  - id: participants",

@@ -16,6 +16,7 @@ from babel.messages.pofile import PoFileError, read_po
 
 from ..load.paths import may_read
 from ..model.problems import Problems
+from .po_lines import BOM, PO_HINT, check_lines, form_counts
 
 LOCALES_DIR = "locales"
 DOMAIN = "messages"
@@ -34,7 +35,6 @@ _PERCENT = re.compile(r"%%|%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]")
 _BRACES = re.compile(r"\{\{|\}\}|\{\w*(?:[:!][^{}]*)?\}")
 #: The folder holding the generator's own code (``labsite/``).
 GENERATOR_ROOT = Path(__file__).resolve().parents[2]
-PO_HINT = "Open the catalogue in a .po editor (Poedit) or fix the quoting on that line."
 
 
 def po_path(root: Path, lang: str) -> Path:
@@ -75,8 +75,9 @@ def read_catalog(root: Path, lang: str, problems: Problems) -> CatalogReport:
         return CatalogReport(lang, rel, None, ())
     if not may_read(root, path, problems):
         return CatalogReport(lang, rel, None, ())
-    data = path.read_bytes()
-    if not _check_syntax(data, rel, problems):
+    data = path.read_bytes().removeprefix(BOM)
+    found = check_lines(data, rel, problems)
+    if found is None:
         return CatalogReport(lang, rel, None, ())
     try:
         catalog = read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
@@ -87,7 +88,7 @@ def read_catalog(root: Path, lang: str, problems: Problems) -> CatalogReport:
         problems.error(rel, 0, f"the catalogue cannot be read: {exc}", PO_HINT)
         return CatalogReport(lang, rel, None, ())
     _check_plural_header(catalog, lang, rel, data, problems)
-    forms = _plural_form_counts(data)
+    forms = form_counts(found)
     entries = []
     for message in catalog:
         if not message.id:
@@ -98,25 +99,6 @@ def read_catalog(root: Path, lang: str, problems: Problems) -> CatalogReport:
         _check_format(message, rel, line, problems)
         entries.append(Entry(_msgid(message), line, _state(message, lang)))
     return CatalogReport(lang, rel, catalog, tuple(entries))
-
-
-_PO_LINE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?"(?:[^"\\]|\\.)*"\s*$')
-
-
-def _check_syntax(data: bytes, rel: str, problems: Problems) -> bool:
-    """Catch what Babel's lenient reader lets through (an unclosed quote, a misspelt keyword); ``True`` if fine."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        problems.error(rel, data[: exc.start].count(b"\n") + 1, "the catalogue is not UTF-8 text", "Save it as UTF-8.")
-        return False
-    for number, raw in enumerate(text.splitlines(), start=1):
-        stripped = raw.strip()
-        if stripped and not stripped.startswith("#") and not _PO_LINE.match(stripped):
-            problems.error(rel, number, f"the catalogue cannot be read: not a line of a .po file: {stripped[:60]!r}",
-                           PO_HINT)
-            return False
-    return True
 
 
 def _reason(exc: PoFileError) -> str:
@@ -162,25 +144,17 @@ def _check_plural_header(catalog: Catalog, lang: str, rel: str, data: bytes, pro
         problems.error(rel, line, f"the plural rule in the header cannot be read: {exc}", hint)
         return
     match = re.search(rb"nplurals\s*=\s*(\d+)", data)
+    line = data[: match.start()].count(b"\n") + 1 if match else 1
     if match and int(match.group(1)) != expected.num_plurals:
-        line = data[: match.start()].count(b"\n") + 1
         problems.error(rel, line, f"the header says nplurals={int(match.group(1))}, but '{lang}' has "
                        f"{expected.num_plurals} plural forms",
                        hint)
-
-
-def _plural_form_counts(data: bytes) -> dict[int, int]:
-    """For each entry (by the line of its msgid), how many ``msgstr[n]`` lines the file really has."""
-    counts: dict[int, int] = {}
-    current = 0
-    for number, raw in enumerate(data.splitlines(), start=1):
-        line = raw.lstrip()
-        if line.startswith(b"msgid "):
-            current = number
-            counts[current] = 0
-        elif line.startswith(b"msgstr[") and current:
-            counts[current] += 1
-    return counts
+        return
+    rule, right = gettext.c2py(catalog.plural_expr), gettext.c2py(expected.plural_expr)
+    wrong = next((n for n in range(1001) if rule(n) != right(n)), None)
+    if wrong is not None:  # each count must take the form the language's rule gives it
+        problems.error(rel, line, f"the plural rule in the header gives the count {wrong} the form {rule(wrong)}, "
+                       f"but in '{lang}' it takes the form {right(wrong)}", hint)
 
 
 def _check_forms(message: Message, num_plurals: int, written: int | None, rel: str, line: int,
@@ -194,10 +168,10 @@ def _check_forms(message: Message, num_plurals: int, written: int | None, rel: s
 
 
 def placeholders(text: str) -> Counter[str]:
-    """The placeholders of a string, as a multiset; ``{name:…}`` counts as ``{name}``, and ``%%``, ``{{``, ``}}`` (signs
-    written for themselves) count as none."""
+    """The placeholders of a string, as a multiset, each as written (``{count:d}`` is not ``{count}``: the code fills
+    in only what the source has); ``%%``, ``{{``, ``}}`` (signs written for themselves) count as none."""
     written = text.replace("%%", "").replace("{{", "").replace("}}", "")
-    return Counter(re.sub(r"[:!][^{}]*\}$", "}", token) for token in _PLACEHOLDER.findall(written))
+    return Counter(_PLACEHOLDER.findall(written))
 
 
 def _check_placeholders(message: Message, rel: str, line: int, problems: Problems) -> None:
