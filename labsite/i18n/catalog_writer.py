@@ -12,7 +12,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 from ..model.problems import Problems
 from .catalogs import CONFIG_FILE, GENERATOR_ROOT, HEADER, PROJECT, TEMPLATE_FILE, po_path, read_catalog
@@ -120,16 +120,68 @@ def update(root: Path, languages: tuple[str, ...], problems: Problems) -> list[U
         else:
             found = Problems()
             report = read_catalog(root, lang, found)
-            if report.catalog is None:
+            if report.catalog is None or found.errors:  # merged, it would keep or worsen the mistake
                 problems.extend(found.errors)
                 continue
             catalog = report.catalog
+            _restore_previous(catalog)
             before = {m.id: m for m in catalog if m.id}
+        meaning = _meaning(catalog)
+        _revive(catalog, template)
+        previous = {_key(m): m.previous_id for m in catalog if m.id and m.previous_id}
         catalog.update(template, update_creation_date=False)
+        for message in catalog:  # Babel keeps the previous text only of the strings it makes fuzzy itself
+            if message.id and message.fuzzy and not message.previous_id:
+                message.previous_id = previous.get(_key(message), [])
         fuzzy = sum(1 for m in catalog if m.id and m.fuzzy and not (m.id in before and before[m.id].fuzzy))
         added = sum(1 for m in catalog if m.id and m.id not in before and not m.fuzzy)
-        changed = _write(path, catalog)
+        changed = (created or _meaning(catalog) != meaning) and _write(path, catalog)
         results.append(Update(lang, path, created, changed, added, fuzzy, len(catalog.obsolete)))
     return results
+
+
+def _key(message: Message) -> tuple[str, str | None]:
+    """A message's text (the singular, for plurals) and context: what identifies it in a catalogue."""
+    return (message.id if isinstance(message.id, str) else message.id[0]), message.context
+
+
+def _meaning(catalog: Catalog) -> list[object]:
+    """Everything a translator reads and writes in a catalogue, the header and the layout of the file aside: a
+    catalogue whose meaning an update leaves the same is left as it is, byte for byte (line ends, a .po editor's
+    own headers)."""
+    found: list[object] = [(m.id, m.context, m.string, sorted(m.flags), list(m.previous_id),
+                            sorted({f for f, _ in m.locations}), list(m.auto_comments), list(m.user_comments))
+                           for m in catalog if m.id]
+    return [*found, sorted(map(str, catalog.obsolete))]
+
+
+def _revive(catalog: Catalog, template: Catalog) -> None:
+    """Bring back each obsolete string (``#~``) that the template holds again, with its translation. Babel's update
+    would give it the translation of a similar string, fuzzy, and keep the right one obsolete beside it, which
+    gettext's tools then refuse as a message defined twice."""
+    wanted = {_key(message) for message in template if message.id}
+    for key, message in list(catalog.obsolete.items()):
+        if _key(message) in wanted and catalog.get(message.id, message.context) is None:
+            del catalog.obsolete[key]
+            catalog[message.id] = message
+
+
+def _restore_previous(catalog: Catalog) -> None:
+    """Read the previous text of a fuzzy string (``#| msgid "…"``) as such: Babel reads those lines as comments of
+    the translator and would write them back as ``# | msgid``, which .po editors no longer show as the old text."""
+    for message in catalog:
+        marks = [comment for comment in message.user_comments if comment.startswith("|")]
+        if not marks:
+            continue
+        message.user_comments = [comment for comment in message.user_comments if not comment.startswith("|")]
+        texts: list[str] = []
+        for mark in marks:
+            line = mark[1:].strip()
+            keyword, _, rest = line.partition(" ")
+            if line.startswith('"') and texts:
+                texts[-1] += unescape(line)
+            elif keyword in ("msgid", "msgid_plural") and rest.strip().startswith('"'):
+                texts.append(unescape(rest.strip()))
+        message.previous_id = texts
 
 
