@@ -442,3 +442,17 @@ def test_root_page_introduces_the_labs_in_every_language(sample_site: Path) -> N
         intro = re.search(rf'<li lang="{lang}">\s*<p class="choice-intro">([^<]+)</p>', root)
         assert intro and words in intro.group(1)
     assert 'property="og:image"' in root and 'rel="icon"' in root
+
+
+def test_a_date_within_a_line_is_written_as_its_language_writes_it_and_a_row_starts_with_a_capital(
+        sample_site: Path) -> None:
+    """The home page's "Now: … (февраль 2026 г. и далее)" keeps the month in lower case, as Russian writes it
+    within a sentence; the edition's timeline row, which starts with the date, begins with a capital."""
+    assert run_build(sample_site, "--now", "2026-03-01").returncode == 0
+    home = (sample_site / "_site/ru/index.html").read_text(encoding="utf-8")
+    now = re.search(r'<span class="phase-tag">[^<]*</span> <span>[^<]*</span> <span class="meta">\(([^)]*)\)', home)
+    assert now and re.sub(r"\s", " ", unescape(now.group(1))) == "февраль 2026 г. и далее", now
+    edition = (sample_site / "_site/ru/labs/impact-lab/2025/index.html").read_text(encoding="utf-8")
+    rows = [re.sub(r"\s", " ", unescape(row)) for row in re.findall(r'<span class="step-when">(?:<[^>]+>)*([^<]+)',
+                                                                    edition)]
+    assert "Февраль 2026 г. и далее" in rows, rows

@@ -202,8 +202,10 @@ class Views:
         past = not when.open_end and when.last.last_day() < today
         stage = "past" if past else "current" if when.start.first_day() <= today else "future"
         words = self.when(when, zone)
-        # A row starts with its date: "Early September 2024", never a lowercase first letter.
+        # A row starts with its date: "Early September 2024", never a lowercase first letter; within a line of text
+        # ("Now: … (февраль 2026 г. и далее)") the date is as the language writes it.
         return {"id": milestone.id, "kind": milestone.kind, "label": label, "when": words[:1].upper() + words[1:],
+                "when_in_text": words,
                 "datetime": "" if when.is_period else date_attr(when.start, zone),
                 "place": self.places((milestone.place,)) if milestone.place else "",
                 "past": past, "stage": stage,
