@@ -392,6 +392,63 @@ def test_a_catalogue_gives_text_never_markup(sample_site: Path) -> None:
     assert "<script>alert" not in page and "<b onclick" not in page and "49" not in page
 
 
+def test_a_second_update_changes_nothing_and_keeps_the_previous_text_of_a_fuzzy_string(sample_site: Path) -> None:
+    """The ``#| msgid`` line of a fuzzy string stays one through later updates, also once the translator has
+    cleared the fuzzy mark and left it."""
+    edit(sample_site / "templates/404.html", "There is no page at this address. It may have moved.",
+         "There is no page at this address. It may have moved or been removed.")
+    ok(run_build(sample_site, "i18n", "extract"))
+    ok(run_build(sample_site, "i18n", "update"))
+    after_first = po(sample_site, "ru").read_bytes()
+    again = ok(run_build(sample_site, "i18n", "update")).stdout
+    assert "locales/ru/LC_MESSAGES/messages.po: unchanged" in again
+    assert po(sample_site, "ru").read_bytes() == after_first
+    text = po(sample_site, "ru").read_text("utf-8")
+    assert '#| msgid "There is no page at this address. It may have moved."' in text and "# |" not in text
+
+
+def test_a_string_removed_and_back_keeps_its_own_translation(sample_site: Path) -> None:
+    """A text taken out of the templates (its translation obsolete) and put back gets its translation back, not a
+    similar string's as a fuzzy guess, and the catalogue holds it once."""
+    template = sample_site / "templates/404.html"
+    original = template.read_text(encoding="utf-8")
+    edit(template, "There is no page at this address. It may have moved.", "Gone.")
+    ok(run_build(sample_site, "i18n", "extract"))
+    ok(run_build(sample_site, "i18n", "update"))
+    assert "#~ msgid \"There is no page at this address. It may have moved.\"" in po(sample_site, "ru").read_text("utf-8")
+    template.write_text(original, encoding="utf-8")
+    ok(run_build(sample_site, "i18n", "extract"))
+    ok(run_build(sample_site, "i18n", "update"))
+    catalog = read_po(po(sample_site, "ru").open("rb"), locale="ru")
+    message = catalog["There is no page at this address. It may have moved."]
+    assert not message.fuzzy and message.string == "По этому адресу нет страницы. Возможно, она переехала."
+    assert not [key for key in catalog.obsolete if "There is no page" in str(key)]
+    assert run_build(sample_site, "check", "--now", NOW).returncode == 0
+
+
+def test_an_update_that_changes_no_string_leaves_the_file_as_the_translator_saved_it(sample_site: Path) -> None:
+    """Windows line ends and a .po editor's own header survive an update with nothing to merge."""
+    path = po(sample_site, "ru")
+    text = path.read_text("utf-8").replace('"Content-Transfer-Encoding: 8bit\\n"\n',
+                                           '"Content-Transfer-Encoding: 8bit\\n"\n"X-Generator: Poedit 3.4.2\\n"\n')
+    assert "X-Generator" in text
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    before = path.read_bytes()
+    result = ok(run_build(sample_site, "i18n", "update"))
+    assert "locales/ru/LC_MESSAGES/messages.po: unchanged" in result.stdout
+    assert path.read_bytes() == before
+
+
+def test_update_leaves_a_catalogue_with_a_wrong_header_alone(sample_site: Path) -> None:
+    """A wrong nplurals is reported, and the catalogue is not given plural forms it could then not be read with."""
+    line = break_catalogue(sample_site, "ru", "nplurals=3;", "nplurals=4;")
+    before = po(sample_site, "ru").read_bytes()
+    result = run_build(sample_site, "i18n", "update")
+    assert result.returncode == 1
+    assert f"locales/ru/LC_MESSAGES/messages.po:{line}: error: the header says nplurals=4" in result.stderr
+    assert po(sample_site, "ru").read_bytes() == before
+
+
 def test_update_leaves_a_broken_catalogue_alone(sample_site: Path) -> None:
     line = break_catalogue(sample_site, "ru", 'msgstr "Страница не найдена"', 'msgstr "Страница не найдена')
     before = po(sample_site, "ru").read_bytes()
