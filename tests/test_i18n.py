@@ -312,6 +312,31 @@ def test_missing_translations_are_listed_with_their_file(sample_site: Path) -> N
     assert "content/pages/about.en.md: warning: the source text (en) is missing" in result.stderr
 
 
+def test_a_string_of_the_template_that_a_catalogue_lacks_is_missing_until_updated(sample_site: Path) -> None:
+    """A string deleted from a catalogue, or not merged yet after 'extract', is a gap in the status and a warning of
+    the build (shown in English); a missing catalogue lacks every string and is named in the text status too."""
+    edit(po(sample_site, "ru"), 'msgid "Kind"\nmsgstr "Тип"\n\n', "")
+    report = status(sample_site)["languages"]
+    assert {"state": "missing", "line": 0, "msgid": "Kind"} in report["ru"]["ui"]["gaps"]
+    assert report["ru"]["ui"]["missing"] == 1 and not report["ru"]["complete"]
+    assert report["en"]["ui"]["missing"] == 0  # the source language shows it as written
+    text = ok(run_build(sample_site, "i18n", "status")).stdout
+    assert "locales/ru/LC_MESSAGES/messages.po: missing: 'Kind' is not in the catalogue; 'i18n update' adds it" in text
+    strict = run_build(sample_site, "check", "--strict", "--now", NOW)
+    assert strict.returncode == 1
+    assert "locales/ru/LC_MESSAGES/messages.po: warning: 'Kind' is not in the catalogue (shown in English)" \
+        in strict.stderr
+    ok(run_build(sample_site, "i18n", "update"))
+    assert {"state": "missing", "line": 0, "msgid": "Kind"} not in status(sample_site)["languages"]["ru"]["ui"]["gaps"]
+
+    po(sample_site, "kk").unlink()
+    kk = status(sample_site)["languages"]["kk"]
+    template = read_po((sample_site / "locales/messages.pot").open("rb"))
+    assert kk["ui"]["missing"] == len([m for m in template if m.id]) and not kk["complete"]
+    assert "locales/kk/LC_MESSAGES/messages.po: no catalogue that can be read" in \
+        ok(run_build(sample_site, "i18n", "status")).stdout
+
+
 def test_marking_changes_only_the_hash_line(tmp_path: Path) -> None:
     path = tmp_path / "about.kk.md"
     title = "Біз туралы".encode()

@@ -87,8 +87,12 @@ def as_text(statuses: list[LanguageStatus]) -> str:
         lines.append(f"  {status.lang}  {c['translated']:4d} / {c['stale']:3d} / {c['missing']:3d}; "
                      f"{c['unmarked']} unmarked; {c['source']} source")
     for status in statuses:
-        gaps = [f"  {status.ui.path}:{e.line}: {e.state}: {e.msgid!r}"
-                for e in status.ui.entries if e.state != "translated"]
+        gaps = [f"  {status.ui.path}:{e.line}: {e.state}: {e.msgid!r}" if e.line else
+                f"  {status.ui.path}: missing: {e.msgid!r} is not in the catalogue; 'i18n update' adds it"
+                for e in status.ui.entries if e.state != "translated" and status.ui.catalog is not None]
+        if status.ui.catalog is None:
+            gaps.insert(0, f"  {status.ui.path}: no catalogue that can be read (a missing one: 'i18n update' makes "
+                           "it; a broken one: see its errors)")
         for item in status.content:
             if item.state == STALE:
                 gaps.append(f"  {item.path}: stale: {item.source} has changed since; update it, then 'i18n mark' it")

@@ -49,6 +49,9 @@ def warn_untranslated(report: CatalogReport, problems: Problems) -> None:
         if entry.state == "fuzzy":
             problems.warn(report.path, entry.line, f"fuzzy translation of '{entry.msgid}' (shown in English)",
                           "Check the translation, then remove the '#, fuzzy' line above it.")
+        elif entry.state == "missing" and not entry.line:
+            problems.warn(report.path, 0, f"'{entry.msgid}' is not in the catalogue (shown in English)",
+                          "Run 'python build.py i18n update' to add it, then translate it.")
         elif entry.state == "missing":
             problems.warn(report.path, entry.line, f"'{entry.msgid}' is not translated (shown in English)",
                           "Fill in its msgstr (every msgstr[n] for a plural).")

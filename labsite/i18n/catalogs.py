@@ -72,7 +72,7 @@ def read_catalog(root: Path, lang: str, problems: Problems) -> CatalogReport:
     if not path.exists():
         problems.warn(rel, 0, f"no catalogue for '{lang}': the interface is shown in English",
                       "Run 'python build.py i18n update' to create it.")
-        return CatalogReport(lang, rel, None, ())
+        return CatalogReport(lang, rel, None, absent(root, lang, set()))
     if not may_read(root, path, problems):
         return CatalogReport(lang, rel, None, ())
     data = path.read_bytes().removeprefix(BOM)
@@ -98,7 +98,21 @@ def read_catalog(root: Path, lang: str, problems: Problems) -> CatalogReport:
         _check_placeholders(message, rel, line, problems)
         _check_format(message, rel, line, problems)
         entries.append(Entry(_msgid(message), line, _state(message, lang)))
-    return CatalogReport(lang, rel, catalog, tuple(entries))
+    return CatalogReport(lang, rel, catalog, (*entries, *absent(root, lang, {entry.msgid for entry in entries})))
+
+
+def absent(root: Path, lang: str, present: set[str]) -> tuple[Entry, ...]:
+    """The strings of ``messages.pot`` that a catalogue lacks, as missing at line 0 (``i18n update`` adds them);
+    none in the source language, which shows them as written, or without a readable template."""
+    path = root / TEMPLATE_FILE
+    if lang == UI_SOURCE_LANGUAGE or not path.is_file():
+        return ()
+    try:
+        template = read_po(io.BytesIO(path.read_bytes()))
+    except (PoFileError, ValueError, UnicodeDecodeError, OSError):  # 'i18n extract' writes it anew
+        return ()
+    return tuple(Entry(_msgid(message), 0, "missing") for message in template
+                 if message.id and _msgid(message) not in present)
 
 
 def _reason(exc: PoFileError) -> str:
