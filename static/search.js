@@ -22,6 +22,21 @@
   function normalise(text) {
     return text.toLowerCase().replace(/[әғқңөұүһі]/g, function (c) { return TYPED[c]; });
   }
+  /* A word without the signs around it (quotes, brackets, commas), in the form normalise gives it. */
+  var AROUND = /^[^\wА-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+|[^\wА-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+$/g;
+  function bare(word) { return normalise(word).replace(AROUND, ""); }
+  function terms(query) { return query.split(/\s+/).map(bare).filter(Boolean); }
+  /* Whether a page has, for every word of the query, a word that begins with most of it (a stemmed form such as
+     «фильм» for «фильмов»). pagefind answers a word it does not know with the pages of its longest known start
+     («по» for «подкаст»): such pages have none. */
+  function relevant(data, query) {
+    var words = data.content.split(/\s+/).map(bare);
+    return terms(query).every(function (term) {
+      var need = Math.min(term.length, Math.max(3, Math.ceil(term.length / 2)));
+      var start = term.slice(0, need);
+      return words.some(function (word) { return word.slice(0, need) === start; });
+    });
+  }
   function countText(count) {
     var category = "other";
     try { category = new Intl.PluralRules(texts.lang).select(count); } catch (e) { /* old browser */ }
@@ -43,11 +58,11 @@
   }
   /* Words of the result around the first one that starts like a word of the query, those words marked. */
   function ownExcerpt(content, query) {
-    var terms = normalise(query).split(/\s+/).filter(Boolean);
+    var wanted = terms(query);
     var words = content.split("\u2042")[0].split(/\s+/);  /* not the typed forms after the mark (⁂) */
     var matches = function (word) {
-      var form = normalise(word.replace(/^[^\wА-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+/, ""));
-      return terms.some(function (term) { return form.indexOf(term) === 0; });
+      var form = bare(word);
+      return wanted.some(function (term) { return form.indexOf(term) === 0; });
     };
     var first = -1;
     for (var i = 0; i < words.length && first < 0; i++) { if (matches(words[i])) { first = i; } }
@@ -118,15 +133,18 @@
       return merged;
     });
   }
-  /* The data of the results, best first; with a filter chosen, of the first FILTERED results that pass it. */
-  function resultData(results) {
+  /* The data of the results, best first; with a filter chosen, of the first FILTERED results that pass it. Pages
+     without the query's words are left out; when any of those read is, the count is of those read that have them. */
+  function resultData(results, query) {
     var filtered = kindSelect.value || labSelect.value;
     var read = results.slice(0, filtered ? FILTERED : SHOWN);
     return Promise.all(read.map(function (result, order) {
       return result.data().then(function (data) { data.score = result.score; data.order = order; return data; });
     })).then(function (all) {
-      var kept = all.filter(chosen);
-      return { shown: kept.slice(0, SHOWN), total: filtered ? kept.length : results.length };
+      var found = all.filter(function (data) { return relevant(data, query); });
+      var kept = found.filter(chosen);
+      var counted = filtered || found.length < all.length;
+      return { shown: kept.slice(0, SHOWN), total: counted ? kept.length : results.length };
     });
   }
   function run(query) {
@@ -136,7 +154,7 @@
     status.textContent = texts.searching;
     list.setAttribute("aria-busy", "true");
     load().then(function (pagefind) {
-      return searchAll(pagefind, query).then(resultData);
+      return searchAll(pagefind, query).then(function (results) { return resultData(results, query); });
     }).then(function (found) {
       if (mine !== latest) { return; }
       var results = found.shown;

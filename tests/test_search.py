@@ -18,6 +18,7 @@ from labsite.build.run import build_site
 from labsite.model.problems import BuildFailed
 from labsite.model.timezones import zone
 from labsite.outputs import indexer, search
+from labsite.outputs.search import typed_forms
 
 LANGS = ("kk", "ru", "en")
 NOW = dt.datetime(2025, 8, 1, 12, tzinfo=zone("Asia/Almaty"))
@@ -296,3 +297,12 @@ def test_many_large_documents_pass_through_the_pipes_whole(tmp_path: Path) -> No
     files = search.run_indexer(lambda: pages, ("ru", "en"))
     assert entry_languages(files) == {"ru": 150, "en": 150}
     assert len([path for path in files if path.endswith(".pf_fragment")]) == 300
+
+
+def test_typed_forms_come_only_from_what_the_index_reads() -> None:
+    """What ``data-pagefind-ignore`` holds (a person's edition cards, nested blocks included) gives no typed forms:
+    a query typed without Kazakh letters would find the page through words the index passes over."""
+    markup = ('<h1>Өтінім</h1><div class="cards" data-pagefind-ignore><div><p>Қыркүйек</p></div><div>Әзірлеу</div>'
+              '</div><p>Іріктеу</p><nav data-pagefind-ignore>Бөлім</nav>')
+    assert typed_forms(markup) == "отиним ириктеу"
+    assert typed_forms('<p>Өтінім<span data-pagefind-ignore>Қыркүйек') == "отиним"  # never closed: to the end

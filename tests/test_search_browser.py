@@ -146,6 +146,42 @@ def test_kinds_counts_and_messages_come_from_the_catalogue(watched: Page, site_u
     assert watched.locator("#search-status").inner_text().startswith("Ничего не найдено")
 
 
+def excerpts(page: Page) -> dict[str, str]:
+    """The excerpt of each result shown, by its address, once the search is done."""
+    return dict(zip(results(page), page.locator(".search-result .search-excerpt").all_inner_texts(), strict=True))
+
+
+@pytest.mark.parametrize(("lang", "query"), [("ru", "подкаст"), ("ru", "ноутбук"), ("en", "notebook")])
+def test_a_word_the_site_lacks_finds_nothing_rather_than_the_pages_of_its_first_letters(
+        watched: Page, site_url: str, lang: str, query: str) -> None:
+    """pagefind answers a word it does not know with the pages of its longest known start («по» for «подкаст»)."""
+    watched.goto(f"{site_url}/{lang}/search/?q={quote(query)}")
+    assert results(watched) == []
+    none = {"ru": "Ничего не найдено", "en": "Nothing found"}[lang]
+    assert watched.locator("#search-status").inner_text().startswith(none)
+
+
+@pytest.mark.parametrize(("typed", "written"), [("кыркуйек", "қыркүйек"), ("отиним", "өтінім")])
+def test_kazakh_typed_without_its_letters_finds_the_pages_its_letters_find(watched: Page, site_url: str, typed: str,
+                                                                           written: str) -> None:
+    """The typed forms come only from what the index reads (not from a person's edition cards, which it passes
+    over), and the excerpt shows the words as written on the page."""
+    watched.goto(f"{site_url}/kk/search/?q={quote(written)}")
+    proper = results(watched)
+    watched.goto(f"{site_url}/kk/search/?q={quote(typed)}")
+    assert sorted(results(watched)) == sorted(proper) and proper
+    marked = watched.locator(".search-result mark").all_inner_texts()
+    assert marked and all(set(word.lower()) & set("әғқңөұүһі") for word in marked), marked
+
+
+def test_a_query_in_quotes_shows_the_excerpts_of_the_words_without_them(watched: Page, site_url: str) -> None:
+    watched.goto(f"{site_url}/kk/search/?q={quote('импакт')}")
+    plain = excerpts(watched)
+    watched.goto(f"{site_url}/kk/search/?q={quote(chr(34) + 'импакт' + chr(34))}")
+    quoted = excerpts(watched)  # a phrase: pagefind may rank the pages otherwise
+    assert quoted and {url: plain.get(url) for url in quoted} == quoted
+
+
 def test_search_works_from_the_keyboard_and_opens_the_question(watched: Page, site_url: str) -> None:
     watched.goto(f"{site_url}/en/search/")
     watched.keyboard.press("Tab")  # the skip link

@@ -44,9 +44,29 @@ def normalise(text: str) -> str:
     return text
 
 
+#: An element the indexer passes over, with all it holds (the cards of a person's editions, breadcrumbs).
+IGNORED = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*\sdata-pagefind-ignore\b[^>]*>")
+
+
+def without_ignored(markup: str) -> str:
+    """``markup`` without the elements the indexer passes over (``data-pagefind-ignore``), each up to its end."""
+    parts, at = [], 0
+    while (found := IGNORED.search(markup, at)) is not None:
+        parts.append(markup[at:found.start()])
+        depth, at = 1, len(markup)  # an element never closed runs to the end
+        for tag in re.finditer(rf"<(/?){re.escape(found.group(1))}(?=[\s/>])[^>]*>", markup[found.end():], re.I):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                at = found.end() + tag.end()
+                break
+    parts.append(markup[at:])
+    return "".join(parts)
+
+
 def typed_forms(markup: str) -> str:
-    """The words of ``markup`` that a Russian keyboard cannot type, in the form it can, each once."""
-    words = html.unescape(TAG.sub(" ", markup)).lower()  # letter for letter, so the words of both forms line up
+    """The words of ``markup`` that a Russian keyboard cannot type, in the form it can, each once; none of what the
+    indexer passes over, so that a typed word finds only the pages whose indexed text has it."""
+    words = html.unescape(TAG.sub(" ", without_ignored(markup))).lower()  # letter for letter: the forms line up
     forms = normalise(words).split()
     return " ".join(dict.fromkeys(form for form, word in zip(forms, words.split(), strict=True) if form != word))
 
