@@ -415,6 +415,8 @@ CASES: dict[str, Case] = {
     "catalogue saved with a byte-order mark": Case(
         lambda root: (root / RU_PO).write_bytes(b"\xef\xbb\xbf" + (root / RU_PO).read_bytes()), (),
         runs=(("check", 0), ("build", 0)), present=("<label for=\"search-kind\">Тип</label>",)),
+    "catalogue that is a folder": Case(both(lambda root: (root / RU_PO).unlink(), lambda root: (root / RU_PO).mkdir()), (
+        f"{RU_PO}: error: is a folder, not a catalogue",)),
     "broken calendar state": Case(write("calendar_state.json", "{\"uid\": [}"), (
         "calendar_state.json:1: error: the calendar state cannot be read: Expecting value: line 1 column 10 (char 9)",)),
     "milestone named as an open call's deadline": Case(edit("content/labs/impact-lab/2025.yaml", "  - id: participants",

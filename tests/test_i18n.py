@@ -296,6 +296,20 @@ def test_a_changed_source_makes_translations_stale_until_marked(sample_site: Pat
     assert "notice-stale" in html(sample_site, "ru", "about")  # not marked yet
 
 
+def test_mark_names_what_is_wrong_with_the_file_it_is_given(sample_site: Path) -> None:
+    """A path from the project folder works from any folder with --root; a file that does not exist, or whose front
+    matter is broken, is named as such rather than as 'not a text file of the content'."""
+    marked = ok(run_build(sample_site, "i18n", "mark", "content/pages/about.kk.md"))  # run from the tests' folder
+    assert "content/pages/about.kk.md: source_hash" in marked.stdout
+    missing = run_build(sample_site, "i18n", "mark", "content/pages/abuot.kk.md")
+    assert missing.returncode == 1 and "content/pages/abuot.kk.md: error: there is no such file" in missing.stderr
+    edit(sample_site / "content/pages/about.kk.md", "title: About (kk)", "title: [About (kk)")
+    broken = run_build(sample_site, "i18n", "mark", "content/pages/about.kk.md")
+    assert broken.returncode == 1
+    assert "content/pages/about.kk.md:3: error: malformed YAML: did not find expected ',' or ']'" in broken.stderr
+    assert "not a text file" not in broken.stderr
+
+
 def test_missing_translations_are_listed_with_their_file(sample_site: Path) -> None:
     report = status(sample_site)["languages"]
     assert {"state": "missing", "file": "content/partners/acme.kk.md", "source": "content/partners/acme.en.md"} in \

@@ -132,9 +132,10 @@ def run_mark(root: Path, paths: list[Path], problems: Problems) -> str:
         problems.error("i18n mark", 0, "no files given", "Name the translated files: i18n mark content/pages/about.kk.md")
         return ""
     config = load_config(root, problems)
-    content = load_content(config, Problems())
+    loading = Problems()
+    content = load_content(config, loading)
     lines = []
-    for done in mark(content, root, paths, problems):
+    for done in mark(content, root, paths, problems, loading):
         note = "" if done.changed else " (already marked)"
         lines.append(f"{done.path}: source_hash {done.hash} (translates {done.source}){note}")
     return "\n".join(lines)

@@ -73,6 +73,9 @@ def read_catalog(root: Path, lang: str, problems: Problems) -> CatalogReport:
         problems.warn(rel, 0, f"no catalogue for '{lang}': the interface is shown in English",
                       "Run 'python build.py i18n update' to create it.")
         return CatalogReport(lang, rel, None, absent(root, lang, set()))
+    if path.is_dir():
+        problems.error(rel, 0, "is a folder, not a catalogue", "Move the folder away; 'i18n update' then makes one.")
+        return CatalogReport(lang, rel, None, ())
     if not may_read(root, path, problems):
         return CatalogReport(lang, rel, None, ())
     data = path.read_bytes().removeprefix(BOM)

@@ -148,19 +148,31 @@ class Marked:
     changed: bool
 
 
-def mark(content: Content, root: Path, paths: list[Path], problems: Problems) -> list[Marked]:
-    """Record in each translated file the hash of its item's current source text."""
+def mark(content: Content, root: Path, paths: list[Path], problems: Problems,
+         loading: Problems | None = None) -> list[Marked]:
+    """Record in each translated file the hash of its item's current source text; ``loading``: what reading the
+    content found, reported for a file that could not be read as a text."""
     by_path = {text.path: (meta, text) for meta in _metas(content) for text in meta.texts.values()}
     done = []
     for given in paths:
-        absolute = given if given.is_absolute() else Path.cwd() / given
+        # A relative path is from the current folder within the project, else from the project folder (--root).
+        here = Path.cwd().resolve()
+        start = here if here == root.resolve() or root.resolve() in here.parents else root
+        absolute = given if given.is_absolute() else start / given
         try:
             rel = absolute.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             problems.error(str(given), 0, "not a file of this project", f"Give a path inside {root}.")
             continue
         if rel not in by_path:
-            problems.error(rel, 0, "not a text file of the content", "Give a translated content/…/<name>.<lang>.md file.")
+            own = [problem for problem in (loading.errors if loading else []) if problem.path == rel]
+            if own:
+                problems.extend(own)
+            elif not (root / rel).is_file():
+                problems.error(rel, 0, "there is no such file", "Check the name: content/…/<name>.<lang>.md.")
+            else:
+                problems.error(rel, 0, "not a text file of the content",
+                               "Give a translated content/…/<name>.<lang>.md file.")
             continue
         meta, text = by_path[rel]
         source = meta.texts.get(meta.source_language)
