@@ -161,8 +161,8 @@ def feed_problems(data: bytes) -> list[str]:
             problems.append(f"{line.name} is not escaped: {line.value!r}")
     defined = {z.get("TZID").value for z in cal.walk("VTIMEZONE") if z.get("TZID")}
     events = cal.walk("VEVENT")
-    if not events:
-        problems.append("the calendar has no events")
+    if not cal.children:
+        problems.append("the calendar has no component (RFC 5545, 3.6: it needs one)")
     uids = [e.get("UID").value for e in events if e.get("UID")]
     if len(uids) != len(set(uids)):
         problems.append("UIDs repeat within the feed")

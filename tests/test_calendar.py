@@ -472,3 +472,27 @@ def test_a_site_with_only_vague_dates_writes_no_feeds_and_says_so(sample_site: P
     page = files["en/calendar/index.html"].decode()
     assert ".ics" not in page and "No dates are known to the day yet." in page
     assert "calendar.google.com" not in files["en/labs/impact-lab/2025/index.html"].decode()
+
+
+def test_a_feed_whose_events_are_gone_stays_empty_rather_than_missing(built: Path) -> None:
+    """Subscribers of an edition's feed and of the site's keep polling their addresses: once the edition has no
+    event known to the day (nor the site), the feeds stay, valid and empty, so that calendars drop the events; a
+    missing address would leave them there for good."""
+    for old, new in (("start: 2025-07-01\n    end: 2025-09-30 23:59", "start: 2025-07\n    end: late 2025-09"),
+                     ("date: 2025-10-30", "date: 2025-10")):
+        edit(built, EDITION_YAML, old, new)
+    files = build(built, now=NOW + dt.timedelta(days=1))
+    for lang in LANGS:
+        for feed in ("impact-lab-2025.ics", "all.ics"):
+            data = files[f"{lang}/calendar/{feed}"]
+            assert ics_lint.feed_problems(data) == [], feed
+            calendar = icalendar.Calendar.from_ical(data)
+            assert calendar.walk("VEVENT") == [] and calendar.get("NAME"), feed
+            assert IcsCalendarStream.calendar_from_ics(data.decode("utf-8")).events == []
+            vobject.readOne(data.decode("utf-8"), validate=True)
+    assert "Sample Edition 2025 (ru)" in str(icalendar.Calendar.from_ical(files["ru/calendar/impact-lab-2025.ics"])
+                                             .get("NAME"))
+    assert not [path for path in files if path.startswith("en/calendar/impact-lab-2025/")]  # no single downloads
+    feeds = ics_files(built)
+    build(built, now=NOW + dt.timedelta(days=2))
+    assert ics_files(built) == feeds  # and the same on the next day

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,6 +63,19 @@ def timeline_entries(content: Content, config: SiteConfig, language: Language, n
     return entries
 
 
+def quiet_editions(content: Content, config: SiteConfig, language: Language, now: dt.datetime, known: set[str],
+                   entries: list[Entry]) -> list[tuple[Edition, str]]:
+    """The published editions that have no event now but had some (their UIDs are in the state), with their titles:
+    their feeds stay, empty, so that subscribers' calendars drop the events rather than keep them on a missing
+    address."""
+    views = Views(content, config, language, now)
+    busy = {entry.edition.slug for entry in entries}
+    return [(edition, views.text(edition.meta).title) for edition in sorted(content.editions.values(),
+                                                                             key=lambda e: e.slug)
+            if edition.slug not in busy and in_feeds(content, edition, views.today())
+            and any(uid.startswith(f"{edition.slug}-") for uid in known)]
+
+
 def _sort_key(entry: Entry) -> tuple[str, str]:
     """Events in the order they happen, then by UID."""
     start = entry.event.start
@@ -79,7 +92,8 @@ def build_calendars(content: Content, config: SiteConfig, languages: Mapping[str
     published = as_of(state, now)
     files: dict[str, bytes] = {}
     for code, entries in by_lang.items():
-        files.update(language_feeds(code, languages[code], entries, published, config))
+        quiet = quiet_editions(content, config, languages[code], now, set(recorded), entries)
+        files.update(language_feeds(code, languages[code], entries, published, config, quiet, bool(recorded)))
     return Calendars(files, state, sorted(uid for uid, entry in state.items() if recorded.get(uid) != entry))
 
 
@@ -119,9 +133,11 @@ def event_hashes(by_lang: Mapping[str, list[Entry]]) -> dict[str, str]:
 
 
 def language_feeds(code: str, language: Language, entries: list[Entry], state: Mapping[str, EventState],
-                   config: SiteConfig) -> dict[str, bytes]:
-    """The feeds of one language: the whole site, each edition, each milestone; none without events."""
-    if not entries:
+                   config: SiteConfig, quiet: Sequence[tuple[Edition, str]] = (),
+                   published: bool = False) -> dict[str, bytes]:
+    """The feeds of one language: the whole site, each edition, each milestone. Without events, the site's feed
+    only once some were ``published``, and an edition's only for the ``quiet`` editions: empty."""
+    if not entries and not quiet and not published:
         return {}
     _ = language._
     files: dict[str, bytes] = {}
@@ -145,6 +161,11 @@ def language_feeds(code: str, language: Language, entries: list[Entry], state: M
             milestone = next(m for m in edition.schedule if m.id == milestone_id)
             single = own[0].summary if len(own) == 1 else name
             files[f"{code}/{event_route(edition, milestone)}"] = feed(single, about, own[0].url, own, state, config, code)
+    for edition, title in quiet:
+        name = _("{edition}: deadlines and key dates").format(edition=title)
+        about = _("Open calls, deadlines and key dates of {edition}.").format(edition=title)
+        page = config.url(f"/{code}/labs/{edition.lab}/{edition.key}/")
+        files[f"{code}/{feed_route(edition)}"] = feed(name, about, page, [], state, config, code)
     return files
 
 
@@ -163,8 +184,12 @@ def feed(name: str, description: str, url: str, entries: list[Entry], state: Map
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", vText("P1D"))
     ordered = sorted(entries, key=_sort_key)
-    cal.add("last-modified", max(state[e.uid].last_modified for e in ordered))
-    for timezone in _timezones(ordered):
+    if ordered:
+        cal.add("last-modified", max(state[e.uid].last_modified for e in ordered))
+    # A calendar needs a component (RFC 5545, 3.6): one without events has the site's time zone, in the year of
+    # the last change subscribers saw, so that it stays the same from build to build.
+    last = max((known.last_modified.year for known in state.values()), default=2000)
+    for timezone in _timezones(ordered) if ordered else [_vtimezone(config.timezone, last, last)]:
         cal.add_component(timezone)
     for entry in ordered:
         cal.add_component(_event(entry, state[entry.uid]))
