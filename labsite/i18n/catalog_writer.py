@@ -21,7 +21,6 @@ from .catalogs import CONFIG_FILE, GENERATOR_ROOT, HEADER, PROJECT, TEMPLATE_FIL
 _GENERATED_BY = re.compile(rb'^"Generated-By: [^"\n]*\\n"\n', re.MULTILINE)
 
 
-
 def extract(root: Path) -> Catalog:
     """Every interface string of the code and templates, as ``pybabel extract -F locales/babel.cfg`` finds them.
 
@@ -183,5 +182,3 @@ def _restore_previous(catalog: Catalog) -> None:
             elif keyword in ("msgid", "msgid_plural") and rest.strip().startswith('"'):
                 texts.append(unescape(rest.strip()))
         message.previous_id = texts
-
-
