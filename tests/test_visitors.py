@@ -261,6 +261,24 @@ def test_a_picture_without_alt_text_or_file_is_a_located_error(sample_site: Path
     assert result.returncode == 1 and message in result.stderr, result.stderr
 
 
+def test_a_tall_picture_gets_only_the_variants_a_page_picture_may_have_and_a_name_with_spaces_a_sound_address(
+        sample_site: Path) -> None:
+    """1200×20000 pixels: at 1200 wide it would be over WebP's 16,383 pixels high, so only the narrower variants are
+    made; the space and comma of its file name do not reach the addresses (a srcset splits at both)."""
+    (sample_site / "content/people/my photo, big.png").write_bytes(huge_png(1200, 20_000))
+    with (sample_site / "content/people/jane-doe.yaml").open("a", encoding="utf-8") as out:
+        out.write("photo:\n  file: my photo, big.png\n" + ALT.format("Jane"))
+    result = run_build(sample_site, "--now", "2025-08-01")
+    assert result.returncode == 0, result.stderr
+    person = (sample_site / "_site/en/people/jane-doe/index.html").read_text(encoding="utf-8")
+    webp = re.search(r'<source type="image/webp" srcset="([^"]+)"', person).group(1)
+    assert [int(w) for w in re.findall(r" (\d+)w", webp)] == [480, 960]
+    urls = re.findall(r"(/media/\S+) \d+w", webp)
+    assert urls and all(url.startswith("/media/my-photo-big-") for url in urls), urls
+    for url in urls:
+        assert Image.open(sample_site / "_site" / url.lstrip("/")).height <= 16383
+
+
 def huge_png(width: int, height: int) -> bytes:
     """A small PNG file that declares a picture of ``width`` × ``height`` pixels (its rows all blank)."""
     def chunk(kind: bytes, data: bytes) -> bytes:
@@ -278,6 +296,9 @@ def huge_png(width: int, height: int) -> bytes:
     (huge_png(10_000, 10_000), "content/people/jane-doe.jpg: error: the picture has more than 89 million pixels, "
                                "too many to read safely\n    Save it at most 2880 pixels wide"),
     (huge_png(20_000, 20_000), "content/people/jane-doe.jpg: error: the picture has more than 89 million pixels"),
+    (huge_png(400, 20_000), "content/people/jane-doe.jpg: error: the picture is 400×20000 pixels: even 400 pixels "
+                            "wide it would be more than 16383 pixels high, the most a page picture may be\n"
+                            "    Crop it to a less tall shape."),
 ])
 def test_a_picture_that_cannot_be_read_is_a_located_error(sample_site: Path, data: bytes, message: str) -> None:
     (sample_site / "content/people/jane-doe.jpg").write_bytes(data)

@@ -11,6 +11,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -27,6 +28,11 @@ MEDIA_DIR = "media"
 #: Changed whenever the encoding below changes, so that cached variants are made again.
 SETTINGS = "v1 webp q78 m4; jpeg q80 progressive optimize; png optimize"
 CACHE_ENV = "LABSITE_CACHE_DIR"
+#: The tallest picture WebP can hold; a variant that would be taller is not made.
+WEBP_MAX = 16383
+#: What a file name may not bring into an address: spaces and the signs that end or split one (a comma splits a
+#: srcset).
+_UNSAFE_NAME = re.compile(r"[\s,;\"'<>#?%\\]+")
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,14 @@ def make_pictures(root: Path, images: list[ContentImage],
         try:
             with warnings.catch_warnings():  # Pillow only warns up to twice its limit: a picture over it is refused
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
-                Image.open(io.BytesIO(data)).close()  # its header judged on every build, even when its variants are kept
+                with Image.open(io.BytesIO(data)) as header:  # judged on every build, even when its variants are kept
+                    wide, high = header.size
+                narrowest = min(WIDTHS[0], wide)
+                if high * narrowest > WEBP_MAX * wide:
+                    problems.error(image.file, 0, f"the picture is {wide}×{high} pixels: even {narrowest} pixels wide "
+                                   f"it would be more than {WEBP_MAX} pixels high, the most a page picture may be",
+                                   "Crop it to a less tall shape.")
+                    continue
                 encoded = cached_variants(data, cache_dir(root) / "images")
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             problems.error(image.file, 0, f"the picture has more than {(Image.MAX_IMAGE_PIXELS or 0) // 1_000_000} million "
@@ -91,7 +104,7 @@ def make_pictures(root: Path, images: list[ContentImage],
                    if "truncated" in str(exc).lower() else f"the picture cannot be read: {exc}")
             problems.error(image.file, 0, why, "Save it again as a JPEG, PNG or WebP file.")
             continue
-        stem = Path(image.file).stem
+        stem = _UNSAFE_NAME.sub("-", Path(image.file).stem).strip("-") or "picture"
         digest = hashlib.sha256(data).hexdigest()[:10]
         webp: list[Variant] = []
         fallback: list[Variant] = []
@@ -135,6 +148,8 @@ def encode_variants(data: bytes) -> dict[str, tuple[int, int, bytes]]:
     result: dict[str, tuple[int, int, bytes]] = {}
     for width in sorted({min(w, picture.width) for w in WIDTHS}):
         height = max(1, round(picture.height * width / picture.width))
+        if height > WEBP_MAX:  # only the narrower variants of a very tall picture
+            continue
         sized = picture if width == picture.width else picture.resize((width, height), Image.Resampling.LANCZOS)
         result[f"{width}.webp"] = (width, height, _encode(sized, "WEBP", quality=78, method=4))
         if alpha:
