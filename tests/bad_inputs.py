@@ -355,6 +355,12 @@ CASES: dict[str, Case] = {
                                        runs=(("check", 0), ("build", 0)), present=('"addressCountry":"NO"',)),
     "yes is not true": Case(edit("content/news/open-call.yaml", "date: 2025-07-01", "date: 2025-07-01\ndraft: yes"), (
         "content/news/open-call.yaml:2: error: 'draft' must be true or false, not 'yes'",)),
+    "false in quotes": Case(edit("content/news/open-call.yaml", "date: 2025-07-01", "date: 2025-07-01\ndraft: \"false\""), (
+        "content/news/open-call.yaml:2: error: 'draft' must be true or false, not 'false'",)),
+    "draft left empty": Case(edit("content/news/open-call.yaml", "date: 2025-07-01", "date: 2025-07-01\ndraft:"), (
+        "content/news/open-call.yaml:2: error: 'draft' is empty",)),
+    "order left empty": Case(edit("content/labs/impact-lab.yaml", "order: 1", "order:"), (
+        "content/labs/impact-lab.yaml:1: error: 'order' is empty",)),
     "title that looks like a time": Case(edit("content/pages/about.en.md", "title: About (en)", "title: 12:30"), (),
                                          runs=(("check", 0), ("build", 0)), present=("<h1>12:30</h1>",)),
 
@@ -417,6 +423,11 @@ CASES: dict[str, Case] = {
         runs=(("check", 0), ("build", 0)), present=("<label for=\"search-kind\">Тип</label>",)),
     "catalogue that is a folder": Case(both(lambda root: (root / RU_PO).unlink(), lambda root: (root / RU_PO).mkdir()), (
         f"{RU_PO}: error: is a folder, not a catalogue",)),
+    "apply label of spaces only": Case(edit("content/labs/impact-lab/2025.yaml", "faq: sample",
+                                            "faq: sample\napply_label: '   '"), (
+        "content/labs/impact-lab/2025.yaml:9: error: 'apply_label' is empty",)),
+    "colon in a title": Case(edit("content/pages/about.en.md", "title: About (en)", "title: About: us"), (
+        "content/pages/about.en.md:2: error: malformed YAML: mapping values are not allowed in this context",)),
     "broken calendar state": Case(write("calendar_state.json", "{\"uid\": [}"), (
         "calendar_state.json:1: error: the calendar state cannot be read: Expecting value: line 1 column 10 (char 9)",)),
     "milestone named as an open call's deadline": Case(edit("content/labs/impact-lab/2025.yaml", "  - id: participants",

@@ -231,3 +231,17 @@ def test_a_character_yaml_refuses_is_found_at_its_line_after_letters_of_two_byte
         parse_yaml(text, first_line=first_line)
     assert (raised.value.line, raised.value.message) == (
         first_line + 2, "the line holds a character YAML does not allow (U+000C)")
+
+
+def test_a_colon_in_a_value_is_explained_with_quotes() -> None:
+    with pytest.raises(YamlError) as raised:
+        parse_yaml("title: Apply by 5 August: the form\n")
+    assert raised.value.line == 1 and "must be in quotes" in raised.value.hint
+
+
+def test_a_quoted_true_or_false_is_told_to_lose_its_quotes(sample_site: Path) -> None:
+    news = sample_site / "content/news/open-call.yaml"
+    news.write_text(news.read_text(encoding="utf-8") + 'draft: "false"\n', encoding="utf-8")
+    result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "check", "--root", str(sample_site)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "Write false without quotes." in result.stderr, result.stderr

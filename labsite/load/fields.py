@@ -76,16 +76,25 @@ class Fields:
     def integer(self, key: str, default: int = 0) -> int:
         """A whole number."""
         value = self.data.get(key, default)
+        if value is None:
+            self.error(key, f"'{key}' is empty", f"Write a whole number, such as '{key}: 1', or delete the line.")
+            return default
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(key, f"'{key}' must be a whole number, not '{value}'")
+            self.error(key, f"'{key}' must be a whole number, not '{value}'",
+                       "Write it without quotes or a decimal point, such as 1." if isinstance(value, (str, float)) else "")
             return default
         return value
 
     def flag(self, key: str) -> bool:
         """A yes/no field."""
         value = self.data.get(key, False)
+        if value is None:
+            self.error(key, f"'{key}' is empty", f"Write '{key}: true' or '{key}: false', or delete the line.")
+            return False
         if not isinstance(value, bool):
-            self.error(key, f"'{key}' must be true or false, not '{value}'")
+            quoted = isinstance(value, str) and value.lower() in ("true", "false")
+            self.error(key, f"'{key}' must be true or false, not '{value}'",
+                       f"Write {value.lower()} without quotes." if quoted else f"Write '{key}: true' or '{key}: false'.")
             return False
         return value
 
@@ -201,8 +210,11 @@ class Fields:
     def localized(self, key: str, languages: tuple[str, ...]) -> Localized:
         """A label given once for all languages or once per language."""
         value = self.data.get(key)
+        if isinstance(value, str) and not value.strip():
+            self.error(key, f"'{key}' is empty", f"Write the {key.replace('_', ' ')}, or delete the line.")
+            return Localized({})
         if isinstance(value, str):
-            return Localized({lang: value for lang in languages})
+            return Localized({lang: value.strip() for lang in languages})
         if not isinstance(value, dict):
             if value is not None:
                 self.error(key, f"'{key}' must be text or one line per language ({', '.join(languages)})")

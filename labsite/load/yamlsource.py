@@ -27,6 +27,9 @@ _RETYPED = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:y
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
+#: What YAML's "mapping values are not allowed" means for an editor: a colon and space inside a value.
+COLON_HINT = ("A value with ': ' in it (\"Apply by 5 August: the form\") must be in quotes: "
+              "title: \"Apply by 5 August: the form\".")
 #: How deeply blocks and lists may nest in one file.
 MAX_DEPTH = 30
 _constructor = yaml.constructor.SafeConstructor()
@@ -147,7 +150,8 @@ def _parse(text: str, first_line: int) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line if mark else 0) + first_line
-        raise YamlError(line, f"malformed YAML: {exc.problem or exc.context}") from None
+        hint = COLON_HINT if "mapping values are not allowed" in str(exc.problem) else ""
+        raise YamlError(line, f"malformed YAML: {exc.problem or exc.context}", hint) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise YamlError(first_line, f"malformed YAML: {exc}") from None
     except RecursionError:
