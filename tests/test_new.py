@@ -133,3 +133,22 @@ def test_a_mistake_is_explained_and_nothing_is_written(sample_site: Path, args: 
     assert re.search(message, result.stderr, re.M), result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert tree_digest(sample_site) == before
+
+
+def test_a_picture_filled_in_as_new_shows_it_needs_only_the_file_and_the_words(sample_site: Path) -> None:
+    """The commented picture of a new person carries an alt text for every language of the site: with the comment
+    marks removed and the picture in place, only its placeholders remain to fill in."""
+    assert run_build(sample_site, "new", "person", "sam-lee").returncode == 0
+    facts = sample_site / "content/people/sam-lee.yaml"
+    text = re.sub(r"^# (photo:.*|  file: .*|  alt: .*)$", r"\1", facts.read_text(encoding="utf-8"), flags=re.M)
+    facts.write_text(text.replace("#   file:", "  file:").replace("#   alt:", "  alt:"), encoding="utf-8")
+    picture = re.search(r"^  file: (\S+)", facts.read_text(encoding="utf-8"), re.M)
+    assert picture, facts.read_text(encoding="utf-8")
+    from PIL import Image  # noqa: PLC0415 - only this test draws a picture
+    Image.new("RGB", (600, 600), (90, 60, 30)).save(sample_site / "content/people" / picture.group(1))
+    result = run_build(sample_site, "check", "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    assert "alt text" not in result.stderr
+    alt_line = next(number for number, line in enumerate(facts.read_text(encoding="utf-8").splitlines(), 1)
+                    if line.startswith("  alt:"))
+    assert f"content/people/sam-lee.yaml:{alt_line}: warning:" in result.stderr

@@ -213,6 +213,10 @@ def _item(scaffold: _Scaffold, item: str, problems: Problems, lab_title: str = "
     today = scaffold.today.isoformat()
     facts: dict[str, Any] = {}
     examples: dict[str, Any] = {"publish_date": today}
+    for field in (*kind.facts, *schema.COMMON):  # a picture's alt text in every language, as the build requires
+        if field.type == schema.PICTURE and isinstance(field.example, dict):
+            examples[field.name] = {**field.example, "alt": {lang: f"{schema.PLACEHOLDER} — what the picture shows"
+                                                             for lang in scaffold.config.languages}}
     texts: dict[str, str] = {"title": _title(name)}
     body = f"{schema.PLACEHOLDER} — in Markdown: {kind.body}."
     if kind.word == "edition":

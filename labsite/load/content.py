@@ -113,6 +113,7 @@ class _Reader:
             self.broken[kind].add(self.item_id(kind, source))
             return None
         fields = Fields(data, facts_rel, self.problems, allowed + COMMON, required)
+        self._left_to_fill(facts_rel, data)  # a picture's alt text, say
         texts = self.read_texts(kind, parsed)
         meta = self.meta(fields, facts_rel or self.rel(next(iter(source.texts.values()))), texts)
         item = getattr(self, f"_{kind}")(source, fields, meta)
@@ -177,7 +178,7 @@ class _Reader:
             for name in TEXT_ONLY[kind]:
                 if page.front.get(name) is not None:
                     front.text(name)  # a list or a block where text belongs is an error at its line
-            self._left_to_fill(rel, page, front)
+            self._left_to_fill(rel, page.front, page.body, page.body_line)
             for name in optional:
                 if isinstance(page.front.get(name), str):
                     check_markdown(page.front[name], rel, front.line(name), self.problems, self.conversions,
@@ -187,12 +188,11 @@ class _Reader:
                                text_hash(page.front, page.body))
         return texts
 
-    def _left_to_fill(self, rel: str, page: FrontMatterFile, front: Fields) -> None:
-        """A warning at each line of a text that still holds a placeholder of ``build.py new``."""
-        lines = [front.line(name) for name, value in page.front.items()
-                 if isinstance(value, str) and schema.PLACEHOLDER in value]
-        lines += [page.body_line + index for index, line in enumerate(page.body.splitlines())
-                  if schema.PLACEHOLDER in line]
+    def _left_to_fill(self, rel: str, data: Any, body: str = "", body_line: int = 0) -> None:
+        """A warning at each line of a file (its YAML ``data`` and Markdown ``body``) that still holds a placeholder
+        of ``build.py new``."""
+        lines = _placeholder_lines(data)
+        lines += [body_line + index for index, line in enumerate(body.splitlines()) if schema.PLACEHOLDER in line]
         for line in lines:
             self.problems.warn(rel, line, f"'{schema.PLACEHOLDER}' is still here: this text is not written yet",
                                "Write the text in place of the placeholder; 'check --strict', as in CI, refuses it.")
@@ -266,3 +266,14 @@ class _Reader:
 
 #: Facts fields of each kind (allowed, required), from the schema; the common fields are allowed everywhere.
 _FACTS = schema.facts_table()
+
+
+def _placeholder_lines(value: Any, line: int = 0) -> list[int]:
+    """The line of each text of a parsed YAML value that still holds a placeholder of ``build.py new``."""
+    if isinstance(value, str):
+        return [line] if schema.PLACEHOLDER in value else []
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _placeholder_lines(item, line_of(value, key, line))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in _placeholder_lines(item, line_of(value, index, line))]
+    return []
