@@ -428,6 +428,30 @@ CASES: dict[str, Case] = {
         "content/labs/impact-lab/2025.yaml:9: error: 'apply_label' is empty",)),
     "colon in a title": Case(edit("content/pages/about.en.md", "title: About (en)", "title: About: us"), (
         "content/pages/about.en.md:2: error: malformed YAML: mapping values are not allowed in this context",)),
+    "hidden picture linked outside": Case(both(
+        lambda root: (root.parent / "outside.png").write_bytes(
+            bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478da63f8"
+                          "cfc0f01f0005000201c5d8a0e50000000049454e44ae426082")),
+        link("content/people/.x.png", "/"), lambda root: (root / "content/people/.x.png").unlink(),
+        lambda root: (root / "content/people/.x.png").symlink_to(root.parent / "outside.png"),
+        edit("content/people/jane-doe.yaml", "organisation: acme", "organisation: acme\nphoto:\n  file: .x.png\n"
+             "  alt: {kk: A, ru: A, en: A}")), (
+        "content/people/jane-doe.yaml:6: error: the picture 'content/people/.x.png' is a link to a file outside the "
+        "project's source folders; it is not read",), subprocess=True),
+    "title of two lines": Case(edit("site_config.yaml", "title: Sample Labs", "title: \"Sample Labs\\nerror_log x;\""), (
+        "site_config.yaml:1: error: 'title' must be one line",)),
+    "host with a brace": Case(edit("site_config.yaml", "base_url: https://labs.example.org",
+                                   "base_url: https://labs.example.org;}"), (
+        "site_config.yaml:2: error: 'https://labs.example.org;}' is not the address of a host",)),
+    "address ending in a line break": Case(both(write("content/pages/evil.yaml", 'slug: "evil-page\\n"\n'),
+                                                write("content/pages/evil.en.md", "---\ntitle: Evil\n---\n")), (
+        "content/pages/evil.yaml:1: error: 'evil-page\\n' cannot be used as a page address",)),
+    "unclosed comments filling a file": Case(write("content/pages/about.en.md", "---\ntitle: About (en)\n---\n"
+                                                   + "<!--" * 500_000 + "\n"), (),
+                                             runs=(("check", 0), ("build", 0)), subprocess=True),
+    "unclosed tags filling a file": Case(write("content/pages/about.en.md", "---\ntitle: About (en)\n---\n"
+                                               + "<div " * 400_000 + "\n"), (),
+                                         runs=(("check", 0), ("build", 0)), subprocess=True),
     "broken calendar state": Case(write("calendar_state.json", "{\"uid\": [}"), (
         "calendar_state.json:1: error: the calendar state cannot be read: Expecting value: line 1 column 10 (char 9)",)),
     "milestone named as an open call's deadline": Case(edit("content/labs/impact-lab/2025.yaml", "  - id: participants",

@@ -564,3 +564,22 @@ def test_translations_render_as_jinjas_own_but_as_text(tmp_path: Path, autoescap
         assert Catalogue.asked.count("Hello") == 1
     else:
         assert "Сәлем <b>" in expected and "<script>alert(1)</script>" in expected
+
+
+def test_a_template_linked_outside_is_neither_read_nor_written_through(sample_site: Path, tmp_path: Path) -> None:
+    """messages.pot as a link to a file outside the project: no string of it reaches a report, 'update' refuses it,
+    and 'extract' puts a file of its own in its place instead of writing into the linked one."""
+    outside = tmp_path / "outside.pot"
+    outside.write_text('msgid ""\nmsgstr ""\n\nmsgid "SECRET-FROM-OUTSIDE"\nmsgstr ""\n', encoding="utf-8")
+    before = outside.read_bytes()
+    template = sample_site / "locales/messages.pot"
+    template.unlink()
+    template.symlink_to(outside)
+    for args in (("check", "--now", NOW), ("i18n", "status"), ("i18n", "update")):
+        result = run_build(sample_site, *args)
+        assert "SECRET-FROM-OUTSIDE" not in result.stdout + result.stderr, args
+    update = run_build(sample_site, "i18n", "update")
+    assert update.returncode == 1 and "locales/messages.pot: error: 'messages.pot' is a link" in update.stderr
+    ok(run_build(sample_site, "i18n", "extract"))
+    assert outside.read_bytes() == before
+    assert not template.is_symlink() and 'msgid "Kind"' in template.read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, unescape, write_po
 
 from ..model.problems import Problems
-from .catalogs import CONFIG_FILE, GENERATOR_ROOT, HEADER, PROJECT, TEMPLATE_FILE, po_path, read_catalog
+from .catalogs import CONFIG_FILE, GENERATOR_ROOT, HEADER, PROJECT, TEMPLATE_FILE, po_path, read_catalog, template_problem
 
 #: The header line naming the Babel version, which would change every catalogue at each upgrade.
 _GENERATED_BY = re.compile(rb'^"Generated-By: [^"\n]*\\n"\n', re.MULTILINE)
@@ -63,7 +64,7 @@ def write_template(root: Path) -> tuple[Path, int, bool]:
     """Write ``locales/messages.pot``; return its path, the number of strings and whether it changed."""
     catalog = extract(root)
     path = root / TEMPLATE_FILE
-    if path.exists():
+    if path.exists() and not path.is_symlink():  # a link is replaced, never read
         with path.open("rb") as handle:
             old = read_po(handle)
         if _same_messages(old, catalog):
@@ -81,10 +82,18 @@ def _write(path: Path, catalog: Catalog) -> bool:
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=76, include_previous=True, include_lineno=False)
     data = _GENERATED_BY.sub(b"", buffer.getvalue())
-    if path.exists() and path.read_bytes() == data:
+    if path.exists() and not path.is_symlink() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # replaced whole, never written through
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
     return True
 
 
@@ -106,6 +115,8 @@ def update(root: Path, languages: tuple[str, ...], problems: Problems) -> list[U
 
     A catalogue that cannot be read is left alone (and reported), never rewritten half-read.
     """
+    if template_problem(root, problems):
+        return []
     with (root / TEMPLATE_FILE).open("rb") as handle:
         template = read_po(handle)
     results = []

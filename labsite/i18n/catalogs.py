@@ -14,7 +14,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileError, read_po
 
-from ..load.paths import may_read
+from ..load.paths import OUTSIDE_HINT, link_problem, may_read
 from ..model.problems import Problems
 from .po_lines import BOM, PO_HINT, check_lines, form_counts
 
@@ -104,11 +104,19 @@ def read_catalog(root: Path, lang: str, problems: Problems) -> CatalogReport:
     return CatalogReport(lang, rel, catalog, (*entries, *absent(root, lang, {entry.msgid for entry in entries})))
 
 
+def template_problem(root: Path, problems: Problems) -> bool:
+    """Whether ``messages.pot`` is a link that must not be read or written through (with the error if so)."""
+    linked = link_problem(root, root / TEMPLATE_FILE)
+    if linked:
+        problems.error(TEMPLATE_FILE, 0, f"'{Path(TEMPLATE_FILE).name}' {linked}", OUTSIDE_HINT)
+    return bool(linked)
+
+
 def absent(root: Path, lang: str, present: set[str]) -> tuple[Entry, ...]:
     """The strings of ``messages.pot`` that a catalogue lacks, as missing at line 0 (``i18n update`` adds them);
     none in the source language, which shows them as written, or without a readable template."""
     path = root / TEMPLATE_FILE
-    if lang == UI_SOURCE_LANGUAGE or not path.is_file():
+    if lang == UI_SOURCE_LANGUAGE or not path.is_file() or link_problem(root, path):  # a link is reported elsewhere
         return ()
     try:
         template = read_po(io.BytesIO(path.read_bytes()))

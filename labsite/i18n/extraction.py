@@ -6,6 +6,7 @@ from pathlib import Path
 
 from babel.messages.pofile import PoFileError, read_po
 
+from ..load.paths import link_problem
 from ..model.problems import Problem, Problems
 from .catalog_writer import extract
 from .catalogs import CONFIG_FILE, TEMPLATE_FILE
@@ -14,7 +15,7 @@ from .catalogs import CONFIG_FILE, TEMPLATE_FILE
 def unextracted(root: Path) -> list[Problem]:
     """A warning at each use of a string missing from ``messages.pot``: every language would show it in English."""
     path = root / TEMPLATE_FILE
-    if not path.exists() or not (root / CONFIG_FILE).exists():
+    if not path.exists() or not (root / CONFIG_FILE).exists() or link_problem(root, path):  # a link: reported elsewhere
         return []
     try:
         with path.open("rb") as handle:

@@ -16,7 +16,8 @@ from .paths import output_problem, read_source
 from .yamlsource import YamlError, YamlMap, line_of, parse_yaml
 
 CONFIG_FILE = "site_config.yaml"
-_URL = re.compile(r"^https?://[^/\s]+/?$")
+#: The address of a host: its name (letters, digits, dots and hyphens) and maybe a port, nothing after.
+_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d{1,5})?/?\Z")
 #: The longest time before a deadline that an open call can be "closing soon": a year.
 MAX_SOON_DAYS = 365
 
@@ -98,6 +99,9 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
         if key in data:
             if not isinstance(data[key], str) or not data[key].strip():
                 problems.error(name, line_of(data, key), f"'{key}' must be text: {FIELDS[key]}")
+            elif len(data[key].strip().splitlines()) > 1:  # it is written into one line of files (nginx's among them)
+                problems.error(name, line_of(data, key), f"'{key}' must be one line",
+                               "Write it on one line, without line breaks (\\n).")
             else:
                 values[key] = data[key].strip()
     languages = _languages(data, name, problems)

@@ -15,7 +15,7 @@ from .cache import BuildCache
 from .config import SiteConfig
 from .faq import parse_faq
 from .fields import SLUG_HINT, Fields, is_slug, shown
-from .paths import read_source
+from .paths import OUTSIDE_HINT, link_problem, read_source
 from .schedule import read_schedule
 from .sources import Source, kind_of
 from .textcheck import check_markdown
@@ -209,6 +209,10 @@ class _Reader:
         """A picture of the item, checked to exist beside its facts file."""
         folder = meta.path.rpartition("/")[0]
         image = fields.image(key, folder, self.langs)
+        linked = link_problem(self.config.root, self.config.root / image.file) if image is not None else ""
+        if image is not None and linked:  # a hidden name (.x.jpg) too: the folders' own check passes those by
+            fields.error(key, f"the picture '{image.file}' {linked}", OUTSIDE_HINT)
+            return None
         if image is not None and not (self.config.root / image.file).is_file():
             fields.error(key, f"the picture '{image.file}' does not exist",
                          f"Put the file in {folder}/ or correct its name.")

@@ -11,9 +11,9 @@ from ..model.items import Image, Localized
 from ..model.problems import Problems, did_you_mean
 from .yamlsource import YamlMap, line_of, text_of
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-URL = re.compile(r"^(https?://[^\s/]+[^\s]*|mailto:[^\s@]+@[^\s@]+)$")
-HTTPS_URL = re.compile(r"^https://[^\s/.]+\.[^\s/]+(/[^\s]*)?$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+URL = re.compile(r"^(https?://[^\s/]+[^\s]*|mailto:[^\s@]+@[^\s@]+)\Z")
+HTTPS_URL = re.compile(r"^https://[^\s/.]+\.[^\s/]+(/[^\s]*)?\Z")
 #: The picture formats an editor may give.
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 #: The longest file or address name: longer ones break on some disks and are hard to share.
@@ -28,8 +28,8 @@ def is_slug(value: object) -> bool:
 
 
 def shown(value: object, width: int = 40) -> str:
-    """A value short enough to quote in a message."""
-    text = str(value)
+    """A value short enough to quote in a message, on one line (a line break shown as ``\n``)."""
+    text = str(value).replace("\r", "\\r").replace("\n", "\\n")
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

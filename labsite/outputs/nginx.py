@@ -27,7 +27,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 #: ``/?choose`` always shows the choice page, to a visitor who wants to pick the language themselves.
 CHOOSE_QUERY = "choose"
-_LISTEN = re.compile(r"^(?:(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):)?(?P<port>\d{1,5})$")
+_LISTEN = re.compile(r"^(?:(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):)?(?P<port>\d{1,5})\Z")
 #: Characters that would end or change a double-quoted nginx string.
 _UNSAFE_PATH = re.compile(r'["\\$\x00-\x1f\x7f]')
 
@@ -141,7 +141,8 @@ def nginx_config(config: SiteConfig, listen: str, root: Path) -> str:
     listen, root = check_listen(listen), check_root(root)
     types, charset_types = content_types()
     type_lines = [f"        {mime} {' '.join(suffixes)};" for mime, suffixes in types.items()]
-    head = [f"# nginx configuration of {config.title} ({config.base_url}), from `python build.py server-config nginx`.",
+    title = " ".join(config.title.split())  # a comment ends at a line break
+    head = [f"# nginx configuration of {title} ({config.base_url}), from `python build.py server-config nginx`.",
             "# Run: nginx -c THIS_FILE -p DIR   (DIR, which must exist, gets nginx's pid, logs and temporary files)",
             "# Make it again after changing languages, default_language or base_url in site_config.yaml.",
             f"load_module {BROTLI_MODULE};", "",
