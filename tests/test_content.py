@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.conftest import run_build
 from tests.content_expectations import FACTS, SOURCE_DATES
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -281,3 +282,22 @@ def test_no_source_passage_is_pasted_verbatim() -> None:
         str(p.relative_to(CONTENT)): sorted(shingles(p.read_text(encoding="utf-8")) & seed) for p in CONTENT.rglob("*.md")
     }
     assert not {name: runs for name, runs in copied.items() if runs}
+
+
+def test_a_link_to_an_unpublished_page_is_a_warning_at_its_line(sample_site: Path) -> None:
+    """A text linking to a draft edition (or a mistyped address) is told at the line of the link, by 'build' and the
+    preview too, not only by 'check' in the built page; a preview with drafts has the page, so the link is fine."""
+    about = sample_site / "content/pages/about.en.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n[Lab 2024](/en/labs/impact-lab/2024/), [labs](/en/labs/), "
+                     "[feed](/en/calendar/all.ics)\n\n[typo]: /en/lbas/\n", encoding="utf-8")
+    lines = about.read_text(encoding="utf-8").splitlines()
+    result = run_build(sample_site, "--now", "2025-08-01")
+    assert result.returncode == 0, result.stderr
+    link_line = next(n for n, line in enumerate(lines, 1) if "/en/labs/impact-lab/2024/" in line)
+    assert (f"content/pages/about.en.md:{link_line}: warning: the link to /en/labs/impact-lab/2024/ leads to no page "
+            "of the site: it is a draft, not published yet, or a wrong address") in result.stderr
+    assert f"content/pages/about.en.md:{link_line + 2}: warning: the link to /en/lbas/ leads to no page" in result.stderr
+    assert result.stderr.count("leads to no page") == 2
+    drafts = run_build(sample_site, "--now", "2025-08-01", "--drafts")
+    assert "/en/labs/impact-lab/2024/ leads to no page" not in drafts.stderr
+    assert run_build(sample_site, "check", "--strict", "--now", "2025-08-01").returncode == 1

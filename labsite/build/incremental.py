@@ -17,6 +17,7 @@ from jinja2.exceptions import TemplateError
 
 from ..load.cache import BuildCache, open_cache
 from ..load.config import CONFIG_FILE
+from ..model.problems import Problem
 from ..outputs import ics, status
 from ..outputs.cards import CARDS_DIR, Known
 from ..outputs.html import TEMPLATES_DIR
@@ -68,6 +69,12 @@ class Build:
     unfinished: frozenset[str] = frozenset()
     #: The article cards made, for the next rebuild to keep those of unchanged articles.
     cards: CardMemo = dataclasses.field(default_factory=dict)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """The warnings of the content and of the output kinds made (their errors stop the build)."""
+        found = [problem for _, made in self.outputs.values() for problem in made.problems]
+        return [problem for problem in (*self.site.problems, *found) if not problem.is_error]
 
     @property
     def calendars(self) -> Calendars | None:

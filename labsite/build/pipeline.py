@@ -21,7 +21,7 @@ from ..load.workers import fork_map
 from ..model.items import Content
 from ..model.problems import BuildFailed, Problem, Problems
 from ..model.publish import select_published
-from ..outputs import atom, ics, search, sitemap, status
+from ..outputs import atom, ics, links, search, sitemap, status
 from ..outputs.cards import Cards, Known
 from ..outputs.html import TEMPLATES_DIR, block_text, check_templates, language_links, render_template
 from ..outputs.kind import Given, Made, OutputKind, Stop
@@ -34,7 +34,7 @@ from .options import Options
 
 #: Every kind of output made from the whole site, in the order they are made, after the pages are rendered.
 #: A new kind (a search index, say) is one module in ``labsite/outputs/`` with an ``OUTPUT`` and one entry here.
-OUTPUTS: tuple[OutputKind, ...] = (ics.OUTPUT, sitemap.OUTPUT, atom.OUTPUT, status.OUTPUT, search.OUTPUT)
+OUTPUTS: tuple[OutputKind, ...] = (ics.OUTPUT, sitemap.OUTPUT, atom.OUTPUT, status.OUTPUT, search.OUTPUT, links.OUTPUT)
 
 #: One output kind's result in a build, with what it was made from (see :meth:`OutputKind.reads`).
 Output = tuple[object, Made]

@@ -168,7 +168,7 @@ def _build(root: Path, options: Options, write: bool, cache: BuildCache, started
         raise WriteFailed(reason(exc)) from exc
     site, files, pages, calendars = build.site, build.files, list(build.pages.values()), build.calendars
     assert calendars is not None  # made anew in a build from nothing
-    problems = Problems(site.problems)
+    problems = Problems([*(p for p in site.problems if p.is_error), *build.warnings])
     if not write:
         problems.extend(check_output(files, site.config))
         problems.extend(csp_problems(files))

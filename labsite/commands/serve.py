@@ -128,8 +128,8 @@ class Preview:
             traceback.print_exc()
             self.problems = [Problem("(generator)", 0, f"internal error: {exc!r}", "See the terminal for details.")]
             return True
-        warnings = ordered(p for p in build.site.problems if not p.is_error)
-        if self.build is None or warnings != ordered(p for p in self.build.site.problems if not p.is_error):
+        warnings = ordered(build.warnings)
+        if self.build is None or warnings != ordered(self.build.warnings):
             listed = "".join(f"{problem}\n" for problem in warnings)
             self._say(f"{listed}{len(warnings)} warning(s)." if warnings else "No warnings.")
         with self.lock:
