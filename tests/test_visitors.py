@@ -477,3 +477,14 @@ def test_a_date_within_a_line_is_written_as_its_language_writes_it_and_a_row_sta
     rows = [re.sub(r"\s", " ", unescape(row)) for row in re.findall(r'<span class="step-when">(?:<[^>]+>)*([^<]+)',
                                                                     edition)]
     assert "Февраль 2026 г. и далее" in rows, rows
+
+
+@pytest.mark.parametrize("title", ["Apply at alternativa.film/impact-distribution-lab-2025-application-form",
+                                   "W" * 80, "Қазақстандағыкинематографистердіңимпактзертханасы " * 3])
+def test_a_word_wider_than_the_card_is_cut_short_with_an_ellipsis_not_off_the_edge(title: str) -> None:
+    face, lines = cards.fit_title(title)
+    width = cards.WIDTH - 2 * cards.MARGIN
+    assert all(face.getlength(line) <= width for line in lines), lines
+    assert any(line.endswith("…") for line in lines)
+    box = cards.title_coverage(face, lines).getbbox()
+    assert box is not None and box[2] <= cards.WIDTH - cards.MARGIN + 2

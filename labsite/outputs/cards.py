@@ -127,7 +127,17 @@ def fit_title(title: str) -> tuple[ImageFont.FreeTypeFont, list[str]]:
             return face, [line for line, _ in lines]
     face = font(46, 800)
     words = wrap(title, face, WIDTH - 2 * MARGIN)
-    return face, words[:2] + [" ".join(words[2:3]) + " …"] if len(words) > 3 else words
+    shown = words[:2] + [" ".join(words[2:3]) + " …"] if len(words) > 3 else words
+    return face, [_cut(line, face, WIDTH - 2 * MARGIN) for line in shown]
+
+
+def _cut(line: str, face: ImageFont.FreeTypeFont, width: int) -> str:
+    """``line`` as it fits ``width``: cut short with '…' when a word alone is wider (a long web address)."""
+    if _length(face, line) <= width:
+        return line
+    while line and _length(face, line.rstrip(" …") + "…") > width:
+        line = line[:-1]
+    return line.rstrip(" …") + "…"
 
 
 #: The band of the card the title is drawn in: plain ground between the mark and the amber bar.
