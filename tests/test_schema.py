@@ -150,6 +150,10 @@ BAD = {
     "name in an unknown language": ("content/people/jane-doe.yaml", "  en: Jane Doe", "  de: Jane Doe",
                                     "Additional properties are not allowed ('de'"),
     "place id with a capital": (PLACES, "bishkek:", "Bishkek:", "'Bishkek' does not match"),
+    "year after 2200": (EDITION, "start: 2025-07-01\nend: open", "start: 2300-07-01\nend: open", "does not match"),
+    "year alone before 1900": ("content/news/open-call.yaml", "date: 2025-07-01", "date: 1899",
+                               "1899 is less than the minimum of 1900"),
+    "milestone id over 100 characters": (EDITION, "id: results", "id: " + "r" * 101, "is too long"),
 }
 #: Mistakes only the schema catches. None: the build reads YAML 1.2 as editors' tools do (``yes`` is a word).
 ONLY_THE_SCHEMA: set[str] = set()

@@ -21,6 +21,7 @@ from ..load.fields import SLUG_HINT, is_slug
 from ..load.sources import CONTENT_DIR
 from ..load.yamlsource import YamlError, parse_yaml, split_front_matter
 from ..model import schema
+from ..model.dates import FIRST_YEAR, LAST_YEAR
 from ..model.problems import Problems, did_you_mean
 from ..model.schema import Field, Kind
 
@@ -194,8 +195,9 @@ def _edition(config: SiteConfig, kind: Kind, lab: str, year: str | None, today: 
         problems.error(WHERE, 0, f"there is no lab '{lab}' (content/labs/{lab}.yaml)",
                        f"{hint} To start a new lab: python build.py new lab {lab}")
         return None
-    if year is None or not re.fullmatch(r"[0-9]{4}", year):
-        given = f"'{year}' is not a year" if year else "the year of the edition is missing"
+    if year is None or not re.fullmatch(r"[0-9]{4}", year) or not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        given = (f"'{year}' is not a year from {FIRST_YEAR} to {LAST_YEAR}" if year
+                 else "the year of the edition is missing")
         problems.error(WHERE, 0, given, f"Write it with four digits: python build.py new edition {lab} {today.year + 1}")
         return None
     scaffold = _Scaffold(config, kind, f"content/labs/{lab}/{year}", today)

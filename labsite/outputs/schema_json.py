@@ -12,19 +12,30 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..load.fields import HTTPS_URL, SLUG, URL
+from ..load.fields import HTTPS_URL, MAX_SLUG, SLUG, URL
 from ..model import schema
+from ..model.dates import FIRST_YEAR, LAST_YEAR
 from ..model.schema import Field, Kind
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_DIR = "schemas"
+
+
+def ecma(pattern: str) -> str:
+    """A Python pattern as JSON Schema (ECMAScript) reads it: its end of text ``\\Z`` is ``$`` there."""
+    return pattern.removesuffix(r"\Z") + "$" if pattern.endswith(r"\Z") else pattern
+
+
+_SLUG_BODY = SLUG.pattern.removeprefix("^").removesuffix(r"\Z")
+#: The years a date may have, as the build reads them: FIRST_YEAR to LAST_YEAR, 1900 to 2200.
+_YEAR = r"(?:19[0-9]{2}|2[01][0-9]{2}|2200)"
 _DAY = r"(?:0?[1-9]|[12][0-9]|3[01])"
 _MONTH = r"(?:0?[1-9]|1[0-2])"
 _TIME = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9]"
-DATE = rf"(?:(?:early|mid|late)\s+[0-9]{{4}}-{_MONTH}|[0-9]{{4}}(?:-{_MONTH}(?:-{_DAY}(?:[ T]{_TIME})?)?)?)"
+DATE = rf"(?:(?:early|mid|late)\s+{_YEAR}-{_MONTH}|{_YEAR}(?:-{_MONTH}(?:-{_DAY}(?:[ T]{_TIME})?)?)?)"
 DATE_PATTERN = f"^{DATE}$"
 END_PATTERN = f"^(?:open|{DATE})$"
-EDITION_PATTERN = "^" + SLUG.pattern.strip("^$") + "/" + SLUG.pattern.strip("^$") + "$"
+EDITION_PATTERN = f"^{_SLUG_BODY}/{_SLUG_BODY}$"
 TIMEZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+-]*(?:/[A-Za-z0-9_+-]+)*$"
 HASH_PATTERN = "^[0-9a-f]{12}$"
 #: What the editor shows when a pattern does not match (the YAML language server reads this keyword).
@@ -35,7 +46,7 @@ URL_MESSAGE = "Write the address in full, starting with https://."
 
 def _date(pattern: str, message: str) -> dict[str, Any]:
     """A date: text with a pattern, or a year alone, which YAML reads as a number."""
-    return {"type": ["string", "integer"], "pattern": pattern, "minimum": 1000, "maximum": 9999,
+    return {"type": ["string", "integer"], "pattern": pattern, "minimum": FIRST_YEAR, "maximum": LAST_YEAR,
             "patternErrorMessage": message}
 
 
@@ -45,12 +56,12 @@ PICTURE_PATTERN = r"^[^/\\]+\.([jJ][pP][eE]?[gG]|[pP][nN][gG]|[wW][eE][bB][pP])$
 
 def _slug() -> dict[str, Any]:
     """An id that is also a file name and an address."""
-    return {"type": "string", "pattern": SLUG.pattern, "patternErrorMessage": SLUG_MESSAGE}
+    return {"type": "string", "pattern": ecma(SLUG.pattern), "maxLength": MAX_SLUG, "patternErrorMessage": SLUG_MESSAGE}
 
 
 def _url() -> dict[str, Any]:
     """A web address in full."""
-    return {"type": "string", "pattern": URL.pattern, "patternErrorMessage": URL_MESSAGE}
+    return {"type": "string", "pattern": ecma(URL.pattern), "patternErrorMessage": URL_MESSAGE}
 
 
 def _localized(languages: tuple[str, ...]) -> dict[str, Any]:
@@ -100,7 +111,7 @@ def _value(field: Field, languages: tuple[str, ...]) -> dict[str, Any]:
         case schema.HASH:
             return {"type": "string", "pattern": HASH_PATTERN}
         case schema.HTTPS:
-            return {"type": "string", "pattern": HTTPS_URL.pattern,
+            return {"type": "string", "pattern": ecma(HTTPS_URL.pattern),
                     "patternErrorMessage": "Write the address in full, starting with https://."}
         case schema.PICTURE:
             alt = {lang: {"type": "string", "minLength": 1} for lang in languages}
