@@ -583,3 +583,11 @@ def test_a_template_linked_outside_is_neither_read_nor_written_through(sample_si
     ok(run_build(sample_site, "i18n", "extract"))
     assert outside.read_bytes() == before
     assert not template.is_symlink() and 'msgid "Kind"' in template.read_text(encoding="utf-8")
+
+
+def test_a_translation_that_cannot_be_read_leaves_its_language_incomplete(sample_site: Path) -> None:
+    edit(sample_site / "content/pages/about.ru.md", "title: About (ru)", "title: [About (ru)")
+    result = run_build(sample_site, "i18n", "status", "--format", "json")
+    report = json.loads(result.stdout)
+    assert not report["languages"]["ru"]["complete"]
+    assert any(error.startswith("content/pages/about.ru.md:3: error") for error in report["errors"]), report["errors"]

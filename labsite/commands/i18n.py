@@ -70,7 +70,10 @@ def as_json(statuses: list[LanguageStatus], problems: Problems) -> str:
             "content": {**status.content_counts(),
                         "gaps": [{"state": CONTENT_NAMES[s.state], "file": s.path, "source": s.source}
                                  for s in status.content if s.state in (STALE, MISSING, UNMARKED)]},
-            "complete": status.complete,
+            # A file of the language that cannot be read hides what it lacks: the language is not complete.
+            "complete": status.complete and not any(problem.path == status.ui.path
+                                                    or problem.path.endswith(f".{status.lang}.md")
+                                                    for problem in problems.errors),
         }
     return json.dumps(data, ensure_ascii=False, indent=2)
 
