@@ -47,7 +47,7 @@ def test_every_output_module_with_an_output_is_in_the_one_list() -> None:
                for node in tree.body):
             defined.add(path.stem)
     listed = {kind.__class__.__module__.rsplit(".", 1)[1] for kind in pipeline.OUTPUTS}
-    assert defined == listed == {"ics", "sitemap", "atom", "status", "search"}
+    assert defined == listed == {"ics", "sitemap", "atom", "status", "search", "links"}
     names = [kind.name for kind in pipeline.OUTPUTS]
     assert len(names) == len(set(names))
 
