@@ -289,7 +289,7 @@ def test_a_link_to_an_unpublished_page_is_a_warning_at_its_line(sample_site: Pat
     preview too, not only by 'check' in the built page; a preview with drafts has the page, so the link is fine."""
     about = sample_site / "content/pages/about.en.md"
     about.write_text(about.read_text(encoding="utf-8") + "\n[Lab 2024](/en/labs/impact-lab/2024/), [labs](/en/labs/), "
-                     "[feed](/en/calendar/all.ics)\n\n[typo]: /en/lbas/\n", encoding="utf-8")
+                     "[feed](/en/calendar/all.ics), [all labs][typo]\n\n[typo]: /en/lbas/\n", encoding="utf-8")
     lines = about.read_text(encoding="utf-8").splitlines()
     result = run_build(sample_site, "--now", "2025-08-01")
     assert result.returncode == 0, result.stderr

@@ -5,6 +5,7 @@ to nothing, and ``check`` finds it only in the built page.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 
@@ -12,8 +13,9 @@ from ..model.items import Content, Meta
 from ..model.problems import Problems
 from .kind import Given, Made
 
-#: An address on this site in Markdown: an inline link or picture, a reference definition, or an HTML attribute.
-_LINKED = re.compile(r"\]\(\s*<?(/[^)\s>]*)|^ {0,3}\[[^\]]+\]:\s*<?(/[^\s>]+)|(?:href|src)=\"(/[^\"]*)\"", re.MULTILINE)
+#: An address on this site in the HTML of a Markdown text: the value of a link's href or a picture's src, however
+#: the Markdown wrote it. The pattern starts with a fixed text, which Python finds many times faster than a choice.
+_LINKED = re.compile(r'="(/[^"]*)"')
 HINT = "Correct the address, or take the link out until that page is published."
 
 
@@ -40,11 +42,12 @@ def unpublished_links(content: Content, pages: set[str], languages: tuple[str, .
     problems = Problems()
     for meta in sorted(_metas(content), key=lambda m: m.path):
         for text in sorted(meta.texts.values(), key=lambda t: t.path):
-            for found in _LINKED.finditer(text.body):
-                address = next(group for group in found.groups() if group is not None)
+            converted = content.html.get(text.body, "")
+            for address in map(html.unescape, _LINKED.findall(converted)):
                 target = page_of(address, languages)
                 if target is not None and target not in pages:
-                    line = text.body_line + text.body.count("\n", 0, found.start())
+                    at = text.body.find(address)  # the line of the link in the Markdown, else the text's first
+                    line = text.body_line + (text.body.count("\n", 0, at) if at >= 0 else 0)
                     problems.warn(text.path, line, f"the link to {address} leads to no page of the site: it is a "
                                                    "draft, not published yet, or a wrong address", HINT)
     return problems
