@@ -12,11 +12,11 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
 from babel.messages.plurals import get_plural
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError, read_po, unescape
 
 from ..load.paths import OUTSIDE_HINT, link_problem, may_read
 from ..model.problems import Problems
-from .po_lines import BOM, PO_HINT, check_lines, form_counts
+from .po_lines import BOM, PO_HINT, check_lines, form_counts, msgids, parts_of
 
 LOCALES_DIR = "locales"
 DOMAIN = "messages"
@@ -101,7 +101,7 @@ def read_catalog(root: Path, lang: str, problems: Problems) -> CatalogReport:
         _check_placeholders(message, rel, line, problems)
         _check_format(message, rel, line, problems)
         entries.append(Entry(_msgid(message), line, _state(message, lang)))
-    return CatalogReport(lang, rel, catalog, (*entries, *absent(root, lang, {entry.msgid for entry in entries})))
+    return CatalogReport(lang, rel, catalog, (*entries, *absent(root, lang, msgids(found))))
 
 
 def template_problem(root: Path, problems: Problems) -> bool:
@@ -113,17 +113,17 @@ def template_problem(root: Path, problems: Problems) -> bool:
 
 
 def absent(root: Path, lang: str, present: set[str]) -> tuple[Entry, ...]:
-    """The strings of ``messages.pot`` that a catalogue lacks, as missing at line 0 (``i18n update`` adds them);
-    none in the source language, which shows them as written, or without a readable template."""
+    """The strings of ``messages.pot`` that a catalogue lacks (``present``: its texts as written, see
+    :func:`.po_lines.msgids`), as missing at line 0 (``i18n update`` adds them); none in the source language, which
+    shows them as written, or without a readable template."""
     path = root / TEMPLATE_FILE
     if lang == UI_SOURCE_LANGUAGE or not path.is_file() or link_problem(root, path):  # a link is reported elsewhere
         return ()
     try:
-        template = read_po(io.BytesIO(path.read_bytes()))
-    except (PoFileError, ValueError, UnicodeDecodeError, OSError):  # 'i18n extract' writes it anew
+        template = msgids(parts_of(path.read_text(encoding="utf-8")))
+    except (OSError, UnicodeDecodeError):  # 'i18n extract' writes it anew
         return ()
-    return tuple(Entry(_msgid(message), 0, "missing") for message in template
-                 if message.id and _msgid(message) not in present)
+    return tuple(Entry(unescape(f'"{text}"'), 0, "missing") for text in sorted(template - present))
 
 
 def _reason(exc: PoFileError) -> str:

@@ -27,7 +27,7 @@ class Part:
     text: str
 
 
-def entries(text: str) -> list[list[Part]]:
+def parts_of(text: str) -> list[list[Part]]:
     """The entries of a catalogue (obsolete ones, which are comments, left out), each as its keywords in order."""
     found: list[list[Part]] = []
     current: list[Part] | None = None
@@ -48,6 +48,11 @@ def entries(text: str) -> list[list[Part]]:
         last = Part(keyword, number, rest.strip()[1:-1])
         current.append(last)
     return found
+
+
+def msgids(found: list[list[Part]]) -> set[str]:
+    """The texts of the entries (``msgid``, as written between the quotes), the header's empty one aside."""
+    return {part.text for entry in found for part in entry if part.keyword == "msgid" and part.text}
 
 
 def form_counts(found: list[list[Part]]) -> dict[int, int]:
@@ -76,7 +81,7 @@ def check_lines(data: bytes, rel: str, problems: Problems) -> list[list[Part]] |
                        "but the catalogue is UTF-8 text: its letters would be read wrong",
                        'Write "Content-Type: text/plain; charset=UTF-8\\n".')
         return None
-    found = entries(text)
+    found = parts_of(text)
     count = len(problems.errors)
     seen: dict[tuple[str, str], int] = {}
     for entry in found:
