@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, unescape, write_po
 
+from ..load.paths import replace_file
 from ..model.problems import Problems
 from .catalogs import CONFIG_FILE, GENERATOR_ROOT, HEADER, PROJECT, TEMPLATE_FILE, po_path, read_catalog, template_problem
 
@@ -85,15 +85,7 @@ def _write(path: Path, catalog: Catalog) -> bool:
     if path.exists() and not path.is_symlink() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # replaced whole, never written through
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    replace_file(path, data)  # replaced whole, never written through a link
     return True
 
 

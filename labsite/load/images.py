@@ -12,7 +12,6 @@ import io
 import json
 import os
 import re
-import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..model.items import Image as ContentImage
 from ..model.problems import Problems
+from .paths import replace_file
 
 #: The widths made of each picture (never wider than the original).
 WIDTHS = (480, 960, 1440)
@@ -132,9 +132,9 @@ def cached_variants(data: bytes, folder: Path) -> dict[str, tuple[int, int, byte
     variants = encode_variants(data)
     entry.mkdir(parents=True, exist_ok=True)
     for name, (_, _, body) in variants.items():
-        _write_atomic(entry / name, body)
+        replace_file(entry / name, body)
     sizes_json = json.dumps({name: [w, h] for name, (w, h, _) in variants.items()}, sort_keys=True)
-    _write_atomic(index, sizes_json.encode("utf-8"))
+    replace_file(index, sizes_json.encode("utf-8"))
     return variants
 
 
@@ -164,11 +164,3 @@ def _encode(picture: Image.Image, fmt: str, **options: object) -> bytes:
     buffer = io.BytesIO()
     picture.save(buffer, fmt, **options)
     return buffer.getvalue()
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write a cache file so that a build stopped half-way never leaves a partial one."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(handle, "wb") as out:
-        out.write(data)
-    os.replace(temp, path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 
 from ..model.problems import Problems
@@ -143,3 +144,17 @@ def output_problem(root: Path, output_dir: str) -> tuple[str, str]:
         return (f"output_dir '{output_dir}' holds files that are not a built site and would be deleted by the build",
                 "Use a new folder name such as _site, or empty the folder first.")
     return "", ""
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Put ``data`` at ``path`` whole: written beside it, then renamed over it, so that no reader ever sees half a
+    file and a link at ``path`` is replaced rather than written through."""
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

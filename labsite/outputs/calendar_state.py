@@ -10,14 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..load.paths import read_source
+from ..load.paths import read_source, replace_file
 from ..model.problems import Problems
 
 STATE_FILE = "calendar_state.json"
@@ -122,13 +120,5 @@ def save_state(root: Path, state: Mapping[str, EventState]) -> bool:
     text = dump_state(state)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
-    handle, temp = tempfile.mkstemp(prefix=f".{STATE_FILE}.", dir=root)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temp, 0o644)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    replace_file(path, text.encode("utf-8"))
     return True
