@@ -9,7 +9,6 @@ current hash once the translation has been brought up to date.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,17 +61,10 @@ def _sibling(meta: Meta, lang: str) -> str:
     return re.sub(r"\.yaml$", f".{lang}.md", meta.path)
 
 
-def _metas(content: Content) -> Iterator[Meta]:
-    """Every item that has text, in a stable order."""
-    groups = (content.labs, content.editions, content.people, content.partners, content.articles,
-              content.pages, content.faqs)
-    yield from sorted((item.meta for group in groups for item in group.values()), key=lambda m: m.path)
-
-
 def translation_states(content: Content, languages: tuple[str, ...]) -> list[TranslationState]:
     """The state of every item in every language."""
     states = []
-    for meta in _metas(content):
+    for meta in content.metas():
         source = meta.texts.get(meta.source_language)
         source_path = source.path if source else _sibling(meta, meta.source_language)
         for lang in languages:
@@ -152,7 +144,7 @@ def mark(content: Content, root: Path, paths: list[Path], problems: Problems,
          loading: Problems | None = None) -> list[Marked]:
     """Record in each translated file the hash of its item's current source text; ``loading``: what reading the
     content found, reported for a file that could not be read as a text."""
-    by_path = {text.path: (meta, text) for meta in _metas(content) for text in meta.texts.values()}
+    by_path = {text.path: (meta, text) for meta in content.metas() for text in meta.texts.values()}
     done = []
     for given in paths:
         # A relative path is from the current folder within the project, else from the project folder (--root).

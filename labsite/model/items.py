@@ -223,6 +223,11 @@ class Content:
     #: The clean HTML of the items' Markdown, by text: converted once, when the content is read.
     html: Mapping[str, str] = field(default_factory=dict)
 
+    def metas(self) -> list[Meta]:
+        """Every item that has texts, by the path of its file."""
+        groups = (self.labs, self.editions, self.people, self.partners, self.articles, self.pages, self.faqs)
+        return sorted((item.meta for group in groups for item in group.values()), key=lambda meta: meta.path)
+
     def images(self) -> list[Image]:
         """Every picture of the content, in a stable order."""
         found = [lab.image for lab in self.labs.values()] + [e.image for e in self.editions.values()]

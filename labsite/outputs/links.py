@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
 
-from ..model.items import Content, Meta
+from ..model.items import Content
 from ..model.problems import Problems
 from .kind import Given, Made
 
@@ -17,14 +16,6 @@ from .kind import Given, Made
 #: the Markdown wrote it. The pattern starts with a fixed text, which Python finds many times faster than a choice.
 _LINKED = re.compile(r'="(/[^"]*)"')
 HINT = "Correct the address, or take the link out until that page is published."
-
-
-def _metas(content: Content) -> Iterator[Meta]:
-    """Every published item that has texts."""
-    for group in (content.labs, content.editions, content.people, content.partners, content.articles,
-                  content.pages, content.faqs):
-        for item in group.values():
-            yield item.meta
 
 
 def page_of(address: str, languages: tuple[str, ...]) -> str | None:
@@ -40,7 +31,7 @@ def page_of(address: str, languages: tuple[str, ...]) -> str | None:
 def unpublished_links(content: Content, pages: set[str], languages: tuple[str, ...]) -> Problems:
     """A warning at each line of a text that links to a page of the site that is not among ``pages``."""
     problems = Problems()
-    for meta in sorted(_metas(content), key=lambda m: m.path):
+    for meta in content.metas():
         for text in sorted(meta.texts.values(), key=lambda t: t.path):
             converted = content.html.get(text.body, "")
             for address in map(html.unescape, _LINKED.findall(converted)):
@@ -61,7 +52,7 @@ class LinksOutput:
     def reads(self, given: Given) -> object:
         """The pages made, and the texts of the published items."""
         return (sorted(path for path in given.rendered if path.endswith("index.html")),
-                [(text.path, text.body_line, text.body) for meta in _metas(given.content)
+                [(text.path, text.body_line, text.body) for meta in given.content.metas()
                  for text in meta.texts.values()])
 
     def make(self, given: Given, reads: object = None) -> Made:
