@@ -41,7 +41,8 @@ def parts_of(text: str) -> list[list[Part]]:
                 last.text += line[1:-1]
             continue
         keyword, _, rest = line.partition(" ")
-        opens = keyword == "msgctxt" or (keyword == "msgid" and [p.keyword for p in current or []] != ["msgctxt"])
+        after_context = current is not None and len(current) == 1 and current[0].keyword == "msgctxt"
+        opens = keyword == "msgctxt" or (keyword == "msgid" and not after_context)
         if current is None or opens:
             current = []
             found.append(current)

@@ -61,7 +61,7 @@ def read_schedule(value: Any, path: str, problems: Problems, places: set[str] | 
         if zoned is not None:
             fields.error("timezone", *zoned)
             timezone = ""
-        if when is not None and zone_problem(timezone or site_zone) is None:
+        if when is not None:  # a zone refused above is left out; the site's is judged with the settings
             _check_clock(fields, when, timezone or site_zone)
         if milestone_id and when is not None:
             milestones.append(Milestone(milestone_id, kind, when, place, timezone, line))
