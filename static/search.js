@@ -19,6 +19,14 @@
   var engine = null;
   var latest = 0;
 
+  /* A Latin i or I in a word with Cyrillic letters, as Kazakh is often typed where its keyboard is missing
+     («бiлiм»): the Kazakh letter і it stands for. */
+  var CYRILLIC = /[А-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]/;
+  function kazakhI(query) {
+    return query.split(/(\s+)/).map(function (word) {
+      return CYRILLIC.test(word) ? word.replace(/i/g, "і").replace(/I/g, "І") : word;
+    }).join("");
+  }
   function normalise(text) {
     return text.toLowerCase().replace(/[әғқңөұүһі]/g, function (c) { return TYPED[c]; });
   }
@@ -150,6 +158,7 @@
   function run(query) {
     var mine = ++latest;
     query = query.trim();
+    if (texts.lang === "kk") { query = kazakhI(query); }
     if (!query) { list.textContent = ""; status.textContent = ""; return; }
     status.textContent = texts.searching;
     list.setAttribute("aria-busy", "true");

@@ -174,6 +174,17 @@ def test_kazakh_typed_without_its_letters_finds_the_pages_its_letters_find(watch
     assert marked and all(set(word.lower()) & set("әғқңөұүһі") for word in marked), marked
 
 
+def test_kazakh_typed_with_a_latin_i_finds_the_pages_its_own_letter_finds(watched: Page, site_url: str) -> None:
+    """«Бiшкекте» with the Latin i (U+0069), as Kazakh is often typed, is «Бішкекте»; a Latin word keeps its i."""
+    watched.goto(f"{site_url}/kk/search/?q={quote('Бішкекте')}")
+    proper = results(watched)
+    watched.goto(f"{site_url}/kk/search/?q={quote('Бiшкекте')}")
+    assert sorted(results(watched)) == sorted(proper) and proper
+    assert watched.locator(".search-result mark").all_inner_texts()
+    watched.goto(f"{site_url}/kk/search/?q={quote('Alternativa')}")
+    assert results(watched)
+
+
 def test_a_query_in_quotes_shows_the_excerpts_of_the_words_without_them(watched: Page, site_url: str) -> None:
     watched.goto(f"{site_url}/kk/search/?q={quote('импакт')}")
     plain = excerpts(watched)
