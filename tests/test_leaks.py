@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bad_inputs import write
+from tests.bad_inputs import edit, write
 from tests.test_build import NOW
 
 FUTURE = "publish_date: 2030-01-01\n"
@@ -84,6 +84,34 @@ def test_a_normal_build_shows_no_hidden_item_anywhere(hidden_site: Path, build) 
     assert {name.rsplit(".", 1)[-1] for name in files} >= {"html", "xml", "ics", "json", "js", "txt", "pf_fragment"}
     assert "Impact is change." in "".join(text for name, text in files.items() if name.endswith(".pf_fragment"))
     assert leaks(files) == []
+
+
+def test_a_link_to_a_hidden_item_is_dropped_with_a_warning_at_its_line(sample_site: Path, build) -> None:
+    """A news item, a FAQ, a person and an edition (a mentor, its FAQ) that name an unpublished item each say so at
+    the line that names it; the item itself is still published, without the link."""
+    edit("content/labs/impact-lab/2025.yaml", "faq: sample\n", "faq: later-faq\n")(sample_site)
+    edit("content/labs/impact-lab/2025.yaml", "mentors: [jane-doe]", "mentors: [jane-doe, hidden-person]")(sample_site)
+    hidden = [HIDDEN[name][0] for name in ("future edition", "draft person", "future partner", "future faq")]
+    for relative, text in {**{k: v for files in hidden for k, v in files.items()},
+                           "content/news/linked.yaml": "date: 2025-01-01\nedition: impact-lab/2026\n",
+                           "content/news/linked.en.md": "---\ntitle: Linked news\nsummary: S\n---\n",
+                           "content/faq/linked.yaml": "order: 5\nedition: impact-lab/2026\n",
+                           "content/faq/linked.en.md": "---\ntitle: Linked FAQ\n---\n# Part {#part}\n\n"
+                                                       "## Asked? {#asked}\n\nAnswered.\n",
+                           "content/people/linked.yaml": "name: Linked Person\norganisation: later-partner\n",
+                           "content/people/linked.en.md": "---\nrole: Role\n---\n"}.items():
+        write(relative, text)(sample_site)
+    result = build(sample_site, "--now", NOW)
+    assert result.returncode == 0, result.stderr
+    for where, item, field in (("content/news/linked.yaml:2", "impact-lab/2026", "edition"),
+                               ("content/faq/linked.yaml:2", "impact-lab/2026", "edition"),
+                               ("content/people/linked.yaml:2", "later-partner", "organisation"),
+                               ("content/labs/impact-lab/2025.yaml:5", "hidden-person", "mentors"),
+                               ("content/labs/impact-lab/2025.yaml:8", "later-faq", "faq")):
+        assert f"{where}: warning: '{item}' in '{field}' is not published yet, so it is not shown" in result.stderr
+    site = outputs(sample_site / "_site")
+    assert "Linked news" in site["en/news/linked/index.html"] and "Linked Person" in site["en/people/linked/index.html"]
+    assert leaks(site) == []
 
 
 def test_a_drafts_preview_marks_every_hidden_page_and_lists_none(hidden_site: Path, build) -> None:

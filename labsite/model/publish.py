@@ -55,24 +55,31 @@ def select_published(content: Content, today: dt.date, drafts: bool, problems: P
     faqs = {k: v for k, v in content.faqs.items() if is_published(v.meta, today, drafts)}
 
     def keep(meta: Meta, field: str, ids: tuple[str, ...], known: Mapping[str, object]) -> tuple[str, ...]:
-        hidden = [i for i in ids if i not in known]
-        for item in hidden:
-            problems.warn(meta.path, 0, f"'{item}' in '{field}' is not published yet, so it is not shown")
+        for item in ids:
+            if item not in known:
+                lines = getattr(meta.facts, "lines", {})  # the line of each key, where the facts file was read
+                problems.warn(meta.path, lines.get(field, 0), f"'{item}' in '{field}' is not published yet, so it "
+                              "is not shown", "It is shown once it is published; a preview with drafts shows it now.")
         return tuple(i for i in ids if i in known)
+
+    def linked(item: _Item, field: str, known: Mapping[str, object]) -> _Item:
+        """``item`` without the one item its ``field`` names when that one is not published."""
+        value = getattr(item, field)
+        if not value or keep(item.meta, field, (value,), known):
+            return item
+        return dataclasses.replace(item, **{field: ""})
 
     editions = {
         k: dataclasses.replace(
             e,
             mentors=keep(e.meta, "mentors", e.mentors, people),
             partners=keep(e.meta, "partners", e.partners, partners),
-            faq=e.faq if e.faq in faqs else "",
         )
         for k, e in editions.items()
     }
-    people = {k: p if not p.organisation or p.organisation in partners else dataclasses.replace(p, organisation="")
-              for k, p in people.items()}
-    articles = {k: a if not a.edition or a.edition in editions else dataclasses.replace(a, edition="")
-                for k, a in articles.items()}
-    faqs = {k: f if not f.edition or f.edition in editions else dataclasses.replace(f, edition="") for k, f in faqs.items()}
+    editions = {k: linked(e, "faq", faqs) for k, e in editions.items()}
+    people = {k: linked(p, "organisation", partners) for k, p in people.items()}
+    articles = {k: linked(a, "edition", editions) for k, a in articles.items()}
+    faqs = {k: linked(f, "edition", editions) for k, f in faqs.items()}
     return dataclasses.replace(content, labs=labs, editions=editions, people=people, partners=partners,
                                articles=articles, pages=pages, faqs=faqs)
