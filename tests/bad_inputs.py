@@ -246,6 +246,20 @@ CASES: dict[str, Case] = {
         "templates/page.html: error: 'page.html' is a link to a file outside the project's source folders; it is not read",)),
     "static file linked to /etc/passwd": Case(link("static/passwd.txt", "/etc/passwd"), (
         "static/passwd.txt: error: 'passwd.txt' is a link to a file outside the project's source folders; it is not read",)),
+    "a second level-1 heading": Case(body("# About\n\nText."), (
+        "content/pages/about.en.md:4: warning: a heading of level 1 ('#') in a text whose headings start at level 2: "
+        "the page's title is its one level-1 heading",), runs=(("check", 0), ("build", 0), ("check --strict", 1))),
+    "an underlined level-1 heading": Case(body("Intro.\n\nAbout\n=====\n\nText."), (
+        "content/pages/about.en.md:6: warning: a heading of level 1 ('#') in a text whose headings start at level 2: "
+        "the page's title is its one level-1 heading",),
+        runs=(("check", 0), ("build", 0))),
+    "a skipped heading level": Case(body("## Part\n\nText.\n\n#### Detail\n\n###### Fine print"), (
+        "content/pages/about.en.md:8: warning: a heading of level 4 ('####') after one of level 2: level 3 is skipped",
+        "content/pages/about.en.md:10: warning: a heading of level 6 ('######') after one of level 4: level 5 is "
+        "skipped"), runs=(("check", 0), ("build", 0))),
+    "a partner's heading at its name's level": Case(write("content/partners/acme.en.md", "## History\n\nText.\n"), (
+        "content/partners/acme.en.md:1: warning: a heading of level 2 ('##') in a text whose headings start at "
+        "level 3: the name above the text is a level-2 heading",), runs=(("check", 0), ("build", 0))),
     "script in Markdown": Case(body("Hello <script>alert(1)</script> world."), (
         "content/pages/about.en.md:4: warning: the HTML tag <script> is not shown on the page",),
         runs=(("check", 0), ("build", 0), ("check --strict", 1)), absent=("alert(1)", "<script>alert")),

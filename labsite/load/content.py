@@ -18,7 +18,7 @@ from .fields import SLUG_HINT, Fields, is_slug, shown
 from .paths import OUTSIDE_HINT, link_problem, read_source
 from .schedule import read_schedule
 from .sources import Source, kind_of
-from .textcheck import check_markdown
+from .textcheck import check_headings, check_markdown
 from .yamlsource import FrontMatterFile, YamlError, line_of, parse_yaml, split_front_matter
 
 COMMON = schema.names(schema.COMMON)
@@ -28,6 +28,9 @@ FORMATS = schema.choices("edition", "format")
 RESERVED = frozenset({"labs", "people", "news", "faq", "calendar", "partners", "search", "static", "404"})
 #: Front matter fields of each kind of text file (required, optional), from the schema.
 TEXT_FIELDS = schema.text_table()
+#: The level of the heading each kind's text is shown below: its page's title, or a partner's name on the partners
+#: page. A FAQ's headings are its sections and questions, checked as such.
+HEADINGS_UNDER = {"lab": 1, "edition": 1, "person": 1, "article": 1, "page": 1, "partner": 2}
 #: The front matter fields of each kind that hold text (not a block, as an edition's ``schedule`` labels).
 TEXT_ONLY = {kind.name: tuple(f.name for f in kind.text if f.type == schema.TEXT) for kind in schema.KINDS.values()}
 
@@ -175,6 +178,8 @@ class _Reader:
         for lang, (rel, page) in parsed.items():
             front = Fields(page.front, rel, self.problems, required + optional + TEXT_COMMON, required)
             check_markdown(page.body, rel, page.body_line, self.problems, self.conversions)
+            if kind in HEADINGS_UNDER:
+                check_headings(page.body, rel, page.body_line, HEADINGS_UNDER[kind], self.problems, self.conversions)
             for name in TEXT_ONLY[kind]:
                 if page.front.get(name) is not None:
                     front.text(name)  # a list or a block where text belongs is an error at its line

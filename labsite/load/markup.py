@@ -48,6 +48,16 @@ def convert(text: str) -> str:
     return markdown_to_html(text, _OPTIONS, _EXTENSIONS)
 
 
+_SOURCE_HEADING = re.compile(r'<h([1-6]) data-sourcepos="(\d+):')
+
+
+def heading_lines(text: str) -> list[tuple[int, int]]:
+    """The level of each heading of ``text`` and the index of the line it starts on (an underlined heading's first
+    line), in order."""
+    html = markdown_to_html(text, _OPTIONS | CmarkOptions.CMARK_OPT_SOURCEPOS, _EXTENSIONS)
+    return [(int(level), int(line) - 1) for level, line in _SOURCE_HEADING.findall(html)]
+
+
 def to_html(text: str, known: Mapping[str, str] | None = None) -> Markup:
     """Markdown as HTML that is safe to show (tags, attributes and addresses off the allow-list removed).
 

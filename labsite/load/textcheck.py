@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..model.problems import Problems
-from .markup import Conversions, convert, dropped
+from .markup import Conversions, convert, dropped, heading_lines, to_html
 
 #: How many lists or quotes may lie within each other; deeper ones are no longer readable on a phone.
 MAX_NESTING = 20
@@ -15,6 +15,9 @@ RAW_HTML_HINT = ("Raw HTML is off: only simple formatting tags (b, i, sup, sub, 
 #: opens a level deeper than the limit starts with more than that many such characters.
 _PREFIX = re.compile(r"^(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*", re.M)
 _LEVEL = re.compile(r"<(/?)(?:ul|ol|blockquote)[ >]")
+_HEADING = re.compile(r"<h([1-6])[\s>]")
+#: Why a text's headings start below a level: what the page shows above the text at that level.
+ABOVE = {1: "the page's title is its one level-1 heading", 2: "the name above the text is a level-2 heading"}
 
 
 def depth(html: str) -> int:
@@ -61,6 +64,31 @@ def check_markdown(text: str, path: str, first_line: int, problems: Problems, kn
         index = _find(lines, part.needle, cursor)
         cursor = index if index >= 0 else cursor
         problems.warn(path, first_line + max(index, 0) * whole, part.message, RAW_HTML_HINT)
+
+
+def check_headings(text: str, path: str, first_line: int, under: int, problems: Problems,
+                   known: Conversions | None = None) -> None:
+    """Record each heading of ``text`` at or above ``under``, the level of the heading the page shows it below, and
+    each that skips a level: screen readers list a page by its headings, and read a skipped level as a part left out.
+
+    The levels are read from the text's HTML; only a text with such a heading is converted again for its lines."""
+    html = known.html.get(text) if known is not None else None
+    levels = [int(level) for level in _HEADING.findall(html if html is not None else to_html(text))]
+    if all(under < level <= before + 1 for before, level in zip([under, *levels], levels, strict=False)):
+        return
+    before = under
+    for level, index in heading_lines(text):
+        marks, wanted = "#" * level, "#" * min(before + 1, 6)
+        if level <= under:
+            problems.warn(path, first_line + index, f"a heading of level {level} ('{marks}') in a text whose "
+                          f"headings start at level {under + 1}: {ABOVE.get(under, 'the page has it above')}",
+                          f"Use '{'#' * (under + 1)}' for the text's main headings and '{'#' * (under + 2)}' below them.")
+        elif level > before + 1:
+            skipped = f"level {before + 1} is" if level == before + 2 else f"levels {before + 1} to {level - 1} are"
+            problems.warn(path, first_line + index, f"a heading of level {level} ('{marks}') after one of level "
+                          f"{before}: {skipped} skipped", f"Use '{wanted}' here: screen readers list a page by its "
+                          "headings, and read a skipped level as a part left out.")
+        before = max(level, under)
 
 
 def _find(lines: list[str], needle: str, start: int) -> int:
