@@ -301,3 +301,21 @@ def test_a_link_to_an_unpublished_page_is_a_warning_at_its_line(sample_site: Pat
     drafts = run_build(sample_site, "--now", "2025-08-01", "--drafts")
     assert "/en/labs/impact-lab/2024/ leads to no page" not in drafts.stderr
     assert run_build(sample_site, "check", "--strict", "--now", "2025-08-01").returncode == 1
+
+
+def test_a_link_to_a_page_in_another_language_is_a_warning_at_its_line(sample_site: Path) -> None:
+    """A translated text that kept the addresses of the one it was translated from is told at the line, with the
+    address in its own language; a link to a page in its own language, or to a file such as a feed, is not."""
+    about = sample_site / "content/pages/about.ru.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n[Лаборатории](/en/labs/), [FAQ](/kk/faq/#sample)\n\n"
+                     "[Календарь](/en/calendar/all.ics), [лаборатории](/ru/labs/), [главная](/en)\n", encoding="utf-8")
+    lines = about.read_text(encoding="utf-8").splitlines()
+    result = run_build(sample_site, "--now", "2025-08-01")
+    assert result.returncode == 0, result.stderr
+    line = next(n for n, text in enumerate(lines, 1) if "/en/labs/" in text)
+    assert (f"content/pages/about.ru.md:{line}: warning: the link to /en/labs/ leads to the page in English, from a "
+            "text in Russian\n    Link to /ru/labs/, the page in this text's language") in result.stderr
+    assert f"about.ru.md:{line}: warning: the link to /kk/faq/#sample leads to the page in Kazakh" in result.stderr
+    assert (f"content/pages/about.ru.md:{line + 2}: warning: the link to /en leads to the page in English, from a "
+            "text in Russian\n    Link to /ru/,") in result.stderr
+    assert result.stderr.count("leads to the page in") == 3

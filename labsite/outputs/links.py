@@ -1,12 +1,16 @@
 """Links written in the content to pages of the site that the build does not publish (a draft, a page whose
 ``publish_date`` lies ahead, a mistyped address), each a warning at its line of the Markdown: the page would link
-to nothing, and ``check`` finds it only in the built page.
+to nothing, and ``check`` finds it only in the built page. So is a link to a page in another language than the
+text's, most often left as it was when the text was translated.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
+
+from babel import Locale
 
 from ..model.items import Content
 from ..model.problems import Problems
@@ -28,24 +32,40 @@ def page_of(address: str, languages: tuple[str, ...]) -> str | None:
     return f"{path}/index.html"
 
 
-def unpublished_links(content: Content, pages: set[str], languages: tuple[str, ...]) -> Problems:
-    """A warning at each line of a text that links to a page of the site that is not among ``pages``."""
+def link_problems(content: Content, pages: set[str], languages: tuple[str, ...],
+                  names: Mapping[str, str] | None = None) -> Problems:
+    """A warning at each line of a text that links to a page of the site that is not among ``pages``, or to one in
+    another language than the text's (``names``: each language's name, for the message)."""
     problems = Problems()
     for meta in content.metas():
         for text in sorted(meta.texts.values(), key=lambda t: t.path):
             converted = content.html.get(text.body, "")
             for address in map(html.unescape, _LINKED.findall(converted)):
                 target = page_of(address, languages)
-                if target is not None and target not in pages:
-                    at = text.body.find(address)  # the line of the link in the Markdown, else the text's first
-                    line = text.body_line + (text.body.count("\n", 0, at) if at >= 0 else 0)
+                if target is None:
+                    continue
+                line = text.body_line + _line_in(text.body, address)
+                if target not in pages:
                     problems.warn(text.path, line, f"the link to {address} leads to no page of the site: it is a "
                                                    "draft, not published yet, or a wrong address", HINT)
+                elif (lang := target.split("/", 1)[0]) != text.lang:
+                    own = f"/{text.lang}/{address.lstrip('/').partition('/')[2]}"
+                    named = (names or {}).get(lang, lang)
+                    problems.warn(text.path, line, f"the link to {address} leads to the page in {named}, from a "
+                                                   f"text in {(names or {}).get(text.lang, text.lang)}",
+                                  f"Link to {own}, the page in this text's language (a translated text keeps the "
+                                  "addresses of the one it was translated from).")
     return problems
 
 
+def _line_in(markdown: str, address: str) -> int:
+    """The index of the line of ``markdown`` with ``address`` written whole (``/en`` not in ``/en/labs/``), else 0."""
+    found = re.search(re.escape(address) + r"(?![\w/#?.~%-])", markdown)
+    return markdown.count("\n", 0, found.start()) if found else 0
+
+
 class LinksOutput:
-    """No file: the warnings of :func:`unpublished_links`, as an output kind (it needs the pages the build makes)."""
+    """No file: the warnings of :func:`link_problems`, as an output kind (it needs the pages the build makes)."""
 
     name = "links"
 
@@ -58,7 +78,9 @@ class LinksOutput:
     def make(self, given: Given, reads: object = None) -> Made:
         """The warnings, and no file."""
         pages = {path for path in given.rendered if path.endswith("index.html")}
-        return Made({}, tuple(unpublished_links(given.content, pages, tuple(given.config.languages))))
+        english = Locale("en").languages  # the language of the build's messages
+        names = {code: english.get(code, code) for code in given.config.languages}
+        return Made({}, tuple(link_problems(given.content, pages, tuple(given.config.languages), names)))
 
 
 OUTPUT = LinksOutput()
