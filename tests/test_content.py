@@ -319,3 +319,19 @@ def test_a_link_to_a_page_in_another_language_is_a_warning_at_its_line(sample_si
     assert (f"content/pages/about.ru.md:{line + 2}: warning: the link to /en leads to the page in English, from a "
             "text in Russian\n    Link to /ru/,") in result.stderr
     assert result.stderr.count("leads to the page in") == 3
+
+
+def test_links_in_faq_answers_are_checked_at_their_own_lines(sample_site: Path) -> None:
+    """A FAQ is converted one answer at a time: each answer's links are checked, each at the line of its answer."""
+    faq = sample_site / "content/faq/sample.en.md"
+    faq.write_text(faq.read_text(encoding="utf-8") + " See [the 2024 lab](/en/labs/impact-lab/2024/).\n\n"
+                   "## When? {#when}\nIn [Russian](/ru/labs/) and [again](/en/labs/impact-lab/2024/).\n",
+                   encoding="utf-8")
+    result = run_build(sample_site, "--now", "2025-08-01")
+    assert result.returncode == 0, result.stderr
+    assert ("content/faq/sample.en.md:11: warning: the link to /en/labs/impact-lab/2024/ leads to no page"
+            in result.stderr)
+    assert ("content/faq/sample.en.md:14: warning: the link to /en/labs/impact-lab/2024/ leads to no page"
+            in result.stderr)
+    assert ("content/faq/sample.en.md:14: warning: the link to /ru/labs/ leads to the page in Russian, from a text in "
+            "English") in result.stderr

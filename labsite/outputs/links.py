@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from babel import Locale
 
-from ..model.items import Content
+from ..model.items import Content, Faq, Text
 from ..model.problems import Problems
 from .kind import Given, Made
 
@@ -37,14 +37,13 @@ def link_problems(content: Content, pages: set[str], languages: tuple[str, ...],
     """A warning at each line of a text that links to a page of the site that is not among ``pages``, or to one in
     another language than the text's (``names``: each language's name, for the message)."""
     problems = Problems()
+    faqs = {faq.meta.path: faq for faq in content.faqs.values()}
     for meta in content.metas():
         for text in sorted(meta.texts.values(), key=lambda t: t.path):
-            converted = content.html.get(text.body, "")
-            for address in map(html.unescape, _LINKED.findall(converted)):
+            for address, line in _links(content, text, faqs.get(meta.path)):
                 target = page_of(address, languages)
                 if target is None:
                     continue
-                line = text.body_line + _line_in(text.body, address)
                 if target not in pages:
                     problems.warn(text.path, line, f"the link to {address} leads to no page of the site: it is a "
                                                    "draft, not published yet, or a wrong address", HINT)
@@ -58,10 +57,27 @@ def link_problems(content: Content, pages: set[str], languages: tuple[str, ...],
     return problems
 
 
-def _line_in(markdown: str, address: str) -> int:
-    """The index of the line of ``markdown`` with ``address`` written whole (``/en`` not in ``/en/labs/``), else 0."""
-    found = re.search(re.escape(address) + r"(?![\w/#?.~%-])", markdown)
-    return markdown.count("\n", 0, found.start()) if found else 0
+def _links(content: Content, text: Text, faq: Faq | None) -> Iterator[tuple[str, int]]:
+    """Each address of the site a text links to, with its line: in the HTML of the whole text, or of each of its
+    answers for a FAQ's (a FAQ is converted one answer at a time)."""
+    parts = [(q.answer, q.line) for section in faq.sections.get(text.lang, ()) for q in section.questions] if faq \
+        else [(text.body, text.body_line)]
+    for markdown, first in parts:
+        for address in map(html.unescape, _LINKED.findall(content.html.get(markdown, ""))):
+            yield address, _line_in(text, address, first)
+
+
+def _line_in(text: Text, address: str, first: int) -> int:
+    """The line of ``text`` where ``address`` is written whole (``/en`` not in ``/en/labs/``), from line ``first``
+    on, else ``first``."""
+    start = 0
+    for _ in range(first - text.body_line):
+        end = text.body.find("\n", start)
+        if end < 0:
+            break
+        start = end + 1
+    found = re.compile(re.escape(address) + r"(?![\w/#?.~%-])").search(text.body, start)
+    return text.body_line + text.body.count("\n", 0, found.start()) if found else first
 
 
 class LinksOutput:
