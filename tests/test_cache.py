@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import multiprocessing
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jinja2 import Environment
 
+from labsite.build import pipeline
 from labsite.build.run import Options, build_site
 from labsite.build.unchanged import RECORD_FILE
 from labsite.i18n.bundle import CompiledTemplates, make_environment
-from labsite.load import workers
+from labsite.load import markup, workers
 from labsite.load.cache import CACHE_DIR, BuildCache
 from labsite.model.timezones import zone
 from tests.conftest import run_build
@@ -32,15 +35,27 @@ def built(root: Path, **options: object) -> tuple[str, list[str]]:
 
 
 @pytest.fixture
-def forking(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Use the worker processes even for the small sample site."""
+def forking(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Use the worker processes even for the small sample site; the list of pools started, one entry each."""
     monkeypatch.setattr(workers, "MIN_ITEMS", 1)
+    monkeypatch.setattr(pipeline, "MIN_PAGES", 1)
+    monkeypatch.setattr(markup, "FORK_CHARS", 1)
+    pools: list[str] = []
+    real = multiprocessing.get_context
+
+    def context(method: str | None = None) -> Any:
+        pools.append(str(method))
+        return real(method)
+    monkeypatch.setattr(workers.multiprocessing, "get_context", context)
+    return pools
 
 
-def test_output_is_the_same_with_and_without_the_cache_on_one_core_or_two(sample_site: Path, forking: None) -> None:
+def test_output_is_the_same_with_and_without_the_cache_on_one_core_or_two(sample_site: Path,
+                                                                           forking: list[str]) -> None:
     plain, _ = built(sample_site, jobs=1, cache=False)
-    assert not (sample_site / CACHE_DIR).exists()
+    assert not (sample_site / CACHE_DIR).exists() and not forking
     runs = [built(sample_site, jobs=jobs, cache=True) for jobs in (2, 2, 1)]  # cold cache, then warm
+    assert forking.count("fork") >= 3  # the Markdown and the FAQ's answers converted, the pages rendered
     assert runs == [(plain, [])] * 3
     assert built(sample_site, jobs=2, cache=False) == (plain, [])
     with sqlite3.connect(sample_site / STORE) as db:

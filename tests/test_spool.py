@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from labsite.build.run import Options, build_site
+from labsite.load.workers import MIN_PAGES
 from labsite.model.problems import BuildFailed
 from labsite.model.timezones import zone
 from labsite.outputs.spool import ABANDONED_AFTER, PREFIX, Spool, UnsafeOutput, machine_name
@@ -36,13 +37,13 @@ def add_news(root: Path, count: int) -> None:
 
 
 def test_a_build_puts_each_file_on_disk_once_and_reads_it_from_the_written_site(sample_site: Path) -> None:
-    add_news(sample_site, 20)  # over 48 pages: rendered on two cores, each worker writing what it renders
+    add_news(sample_site, 40)  # 168 pages, over MIN_PAGES: rendered on two cores, each worker writing what it renders
     result = build_site(sample_site, Options(NOW, cache=True, jobs=2))
     site = sample_site / "_site"
     assert isinstance(result.files, Spool) and result.files.folder == site.resolve()
     on_disk = contents(site)
     written = {path for path in on_disk if not path.endswith((".gz", ".br"))}
-    assert set(result.files) == written and len(written) > 60
+    assert set(result.files) == written and len(result.pages) >= MIN_PAGES
     assert all(result.files[path] == on_disk[path] for path in written)
     # The spool's files were linked into the site, not written twice, and its folder is gone.
     assert spools(sample_site) == []
@@ -51,10 +52,10 @@ def test_a_build_puts_each_file_on_disk_once_and_reads_it_from_the_written_site(
 
 
 def test_the_site_is_the_same_built_on_one_core_or_two(sample_site: Path) -> None:
-    add_news(sample_site, 20)
-    one = dict(build_site(sample_site, Options(NOW, jobs=1), write=False).files.items())
-    two = build_site(sample_site, Options(NOW, jobs=2), write=False).files
-    assert one == dict(two.items()) and len(one) > 60
+    add_news(sample_site, 40)  # 168 pages: rendered on two cores
+    alone = build_site(sample_site, Options(NOW, jobs=1), write=False)
+    one, two = dict(alone.files.items()), build_site(sample_site, Options(NOW, jobs=2), write=False).files
+    assert one == dict(two.items()) and len(alone.pages) >= MIN_PAGES
 
 
 def test_check_keeps_its_files_only_as_long_as_they_are_used(sample_site: Path) -> None:

@@ -17,7 +17,7 @@ from ..load.config import SiteConfig, load_config
 from ..load.images import Picture, make_pictures
 from ..load.paths import check_links
 from ..load.reading import ContentRead, read_content
-from ..load.workers import fork_map
+from ..load.workers import MIN_PAGES, fork_map
 from ..model.items import Content
 from ..model.problems import BuildFailed, Problem, Problems
 from ..model.publish import select_published
@@ -219,8 +219,8 @@ def render_pages(site: LoadedSite, pages: list[OutputPage], contexts: dict[str, 
         made = {path: keep(path, drawn) for path, drawn in cards.made.items()}
         return (None if html is None else keep(page.output_path, html.encode("utf-8"))), list(found), made
 
-    # On several cores the pages are rendered by forked workers; their results come back in the pages' order.
-    for page, (data, found, made) in zip(pages, fork_map(render, pages, options.jobs), strict=True):
+    cores = options.jobs if len(pages) >= MIN_PAGES else 1  # forked workers: results come in the pages' order
+    for page, (data, found, made) in zip(pages, fork_map(render, pages, cores), strict=True):
         problems.extend(found)
         for path, value in made.items():
             _take(files, path, value)
