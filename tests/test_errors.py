@@ -63,3 +63,17 @@ def test_a_reader_that_stops_early_gets_no_traceback(sample_site: Path) -> None:
     os.close(write_end)
     assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr
     assert result.returncode == 1
+
+
+def test_an_id_written_with_capitals_or_spaces_is_shown_as_it_should_be_written(sample_site: Path, build) -> None:
+    """The hint of an id that is none names the id it was meant to be, when lowercase and hyphens make one."""
+    edition = sample_site / "content/labs/impact-lab/2025.yaml"
+    text = edition.read_text(encoding="utf-8").replace("places: [bishkek]", "places: [Bishkek]")
+    edition.write_text(text.replace("  - id: open-call\n", "  - id: Open Call\n").replace("[jane-doe]", "[кино]"),
+                       encoding="utf-8")
+    result = build(sample_site, "check", "--now", NOW)
+    assert result.returncode == 1
+    assert ("'Bishkek' in 'places' is not an id\n    Write it as 'bishkek'. Use lowercase Latin letters"
+            in result.stderr)
+    assert "milestone id 'Open Call' is not an id\n    Write it as 'open-call'. Use lowercase" in result.stderr
+    assert "'кино' in 'mentors' is not an id\n    Use lowercase Latin letters" in result.stderr

@@ -14,7 +14,7 @@ from . import markup
 from .cache import BuildCache
 from .config import SiteConfig
 from .faq import parse_faq
-from .fields import SLUG_HINT, Fields, is_slug, shown
+from .fields import SLUG_HINT, Fields, is_slug, shown, slug_hint
 from .paths import OUTSIDE_HINT, link_problem, read_source
 from .schedule import read_schedule
 from .sources import Source, kind_of
@@ -50,7 +50,7 @@ def read_places(path: Path, root: Path, config: SiteConfig, problems: Problems,
     places = {}
     for place_id, raw in data.items():
         if not is_slug(place_id):
-            problems.error(rel, line_of(data, place_id), f"'{shown(place_id)}' is not an id", SLUG_HINT)
+            problems.error(rel, line_of(data, place_id), f"'{shown(place_id)}' is not an id", slug_hint(place_id))
             continue
         fields = Fields(raw, rel, problems, schema.names(schema.PLACE), schema.required(schema.PLACE))
         places[place_id] = Place(place_id, fields.localized("name", config.languages),
@@ -206,7 +206,7 @@ class _Reader:
         """The item's address name: its file name unless ``slug`` says otherwise."""
         slug = fields.text("slug", default)
         if not is_slug(slug):
-            fields.error("slug", f"'{shown(slug)}' cannot be used as a page address", SLUG_HINT)
+            fields.error("slug", f"'{shown(slug)}' cannot be used as a page address", slug_hint(slug))
             return default
         return slug
 

@@ -6,7 +6,7 @@ import re
 
 from ..model.items import Question, Section
 from ..model.problems import Problems
-from .fields import SLUG_HINT, is_slug
+from .fields import is_slug, slug_hint
 
 _HEADING = re.compile(r"^(#{1,2})\s+(.*?)\s*$")
 _ID = re.compile(r"\{#([^}]*)\}\s*$")
@@ -58,7 +58,7 @@ def parse_faq(body: str, first_line: int, path: str, problems: Problems) -> tupl
             continue
         anchor = found.group(1)
         if not is_slug(anchor):
-            problems.error(path, line, f"'{anchor}' is not a valid id", SLUG_HINT)
+            problems.error(path, line, f"'{anchor}' is not a valid id", slug_hint(anchor))
             continue
         if anchor in seen:
             problems.error(path, line, f"the id '{anchor}' is used twice in this file", "Give every heading its own id.")

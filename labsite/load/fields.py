@@ -22,6 +22,12 @@ SLUG_HINT = (f"Use lowercase Latin letters, digits and single hyphens, at most {
              "e.g. impact-lab-2024.")
 
 
+def slug_hint(value: object) -> str:
+    """:data:`SLUG_HINT`, opened by the id ``value`` would be written in lowercase with hyphens, when that is one."""
+    written = re.sub(r"[\s_]+", "-", str(value).strip().lower())
+    return f"Write it as '{written}'. {SLUG_HINT}" if is_slug(written) and written != value else SLUG_HINT
+
+
 def is_slug(value: object) -> bool:
     """Whether ``value`` can be used as a file or URL name."""
     return isinstance(value, str) and len(value) <= MAX_SLUG and bool(SLUG.match(value))
@@ -199,7 +205,7 @@ class Fields:
         for index, item in enumerate(items):
             if not is_slug(item) and not (isinstance(item, str) and all(is_slug(p) for p in item.split("/"))):
                 line = line_of(value, index, self.line(key))
-                self.problems.error(self.path, line, f"'{shown(item)}' in '{key}' is not an id", SLUG_HINT)
+                self.problems.error(self.path, line, f"'{shown(item)}' in '{key}' is not an id", slug_hint(item))
                 continue
             if item in result:
                 self.problems.error(self.path, line_of(value, index, self.line(key)), f"'{item}' is listed twice in '{key}'")

@@ -11,7 +11,7 @@ from ..model.items import Milestone
 from ..model.problems import Problems, did_you_mean
 from ..model.schema import MILESTONE, MILESTONE_KINDS, names, required
 from ..model.timezones import zone, zone_problem
-from .fields import SLUG_HINT, Fields, is_slug, shown
+from .fields import Fields, is_slug, shown, slug_hint
 from .yamlsource import line_of
 
 FIELDS = names(MILESTONE)
@@ -38,7 +38,7 @@ def read_schedule(value: Any, path: str, problems: Problems, places: set[str] | 
         line = line_of(value, index, 1)
         milestone_id = fields.text("id")
         if milestone_id and not is_slug(milestone_id):
-            fields.error("id", f"milestone id '{shown(milestone_id)}' is not an id", SLUG_HINT)
+            fields.error("id", f"milestone id '{shown(milestone_id)}' is not an id", slug_hint(milestone_id))
         elif milestone_id in seen:
             fields.error("id", f"two milestones have the id '{milestone_id}'", "Give each milestone its own id.")
         seen.add(milestone_id)
