@@ -40,10 +40,11 @@ def link_problems(content: Content, pages: set[str], languages: tuple[str, ...],
     faqs = {faq.meta.path: faq for faq in content.faqs.values()}
     for meta in content.metas():
         for text in sorted(meta.texts.values(), key=lambda t: t.path):
-            for address, line in _links(content, text, faqs.get(meta.path)):
+            for address, first in _links(content, text, faqs.get(meta.path)):
                 target = page_of(address, languages)
-                if target is None:
+                if target is None or (target in pages and target.startswith(f"{text.lang}/")):
                     continue
+                line = _line_in(text, address, first)
                 if target not in pages:
                     problems.warn(text.path, line, f"the link to {address} leads to no page of the site: it is a "
                                                    "draft, not published yet, or a wrong address", HINT)
@@ -58,13 +59,13 @@ def link_problems(content: Content, pages: set[str], languages: tuple[str, ...],
 
 
 def _links(content: Content, text: Text, faq: Faq | None) -> Iterator[tuple[str, int]]:
-    """Each address of the site a text links to, with its line: in the HTML of the whole text, or of each of its
-    answers for a FAQ's (a FAQ is converted one answer at a time)."""
+    """Each address of the site a text links to, with the first line of the part that has it: the whole text, or
+    each of its answers for a FAQ's (a FAQ is converted one answer at a time)."""
     parts = [(q.answer, q.line) for section in faq.sections.get(text.lang, ()) for q in section.questions] if faq \
         else [(text.body, text.body_line)]
     for markdown, first in parts:
         for address in map(html.unescape, _LINKED.findall(content.html.get(markdown, ""))):
-            yield address, _line_in(text, address, first)
+            yield address, first
 
 
 def _line_in(text: Text, address: str, first: int) -> int:
