@@ -33,12 +33,20 @@
   /* A word without the signs around it (quotes, brackets, commas), in the form normalise gives it. */
   var AROUND = /^[^\wА-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+|[^\wА-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]+$/g;
   function bare(word) { return normalise(word).replace(AROUND, ""); }
-  function terms(query) { return query.split(/\s+/).map(bare).filter(Boolean); }
+  /* The parts of a word joined by hyphens («импакт-дистрибуция»), each bare: a query word may be any of them. */
+  var HYPHENS = /[-\u2010\u2011]+/;
+  function parts(word) { return word.split(HYPHENS).map(bare).filter(Boolean); }
+  /* The words of a text, or the terms of a query: its hyphenated words split into their parts. */
+  function terms(text) {
+    var found = [];
+    text.split(/\s+/).forEach(function (word) { Array.prototype.push.apply(found, parts(word)); });
+    return found;
+  }
   /* Whether a page has, for every word of the query, a word that begins with most of it (a stemmed form such as
      «фильм» for «фильмов»). pagefind answers a word it does not know with the pages of its longest known start
      («по» for «подкаст»): such pages have none. */
   function relevant(data, query) {
-    var words = data.content.split(/\s+/).map(bare);
+    var words = terms(data.content);
     return terms(query).every(function (term) {
       var need = Math.min(term.length, Math.max(3, Math.ceil(term.length / 2)));
       var start = term.slice(0, need);
@@ -67,10 +75,11 @@
   /* Words of the result around the first one that starts like a word of the query, those words marked. */
   function ownExcerpt(content, query) {
     var wanted = terms(query);
-    var words = content.split("\u2042")[0].split(/\s+/);  /* not the typed forms after the mark (⁂) */
+    var words = content.split("\u2042")[0].split(/\s+/);  /* not what is only for the index, after the mark (⁂) */
     var matches = function (word) {
-      var form = bare(word);
-      return wanted.some(function (term) { return form.indexOf(term) === 0; });
+      return parts(word).some(function (form) {
+        return wanted.some(function (term) { return form.indexOf(term) === 0; });
+      });
     };
     var first = -1;
     for (var i = 0; i < words.length && first < 0; i++) { if (matches(words[i])) { first = i; } }
@@ -82,8 +91,13 @@
     });
     return pieces;
   }
+  /* pagefind's excerpt: the part before what is only for the index (after ⁂), unless only that part has the match
+     (a person found by their name in another script, which the excerpt then shows). */
   function pagefindExcerpt(excerpt) {
-    var parts = excerpt.split(/(<mark>|<\/mark>)/);
+    var halves = excerpt.split("\u2042");
+    var after = halves.slice(1).join(" ");
+    var shown = halves[0].indexOf("<mark>") < 0 && after.indexOf("<mark>") >= 0 ? after : halves[0];
+    var parts = shown.split(/(<mark>|<\/mark>)/);
     var pieces = [];
     var marked = false;
     var decoder = document.createElement("textarea");

@@ -185,6 +185,29 @@ def test_kazakh_typed_with_a_latin_i_finds_the_pages_its_own_letter_finds(watche
     assert results(watched)
 
 
+@pytest.mark.parametrize(("lang", "query", "expected"), [("ru", "дистрибуция", "/ru/faq/#what-is-impact-distribution"),
+                                                      ("kk", "дистрибуция", "/kk/faq/#what-is-impact-distribution")])
+def test_a_word_written_in_a_hyphenated_word_finds_its_pages(watched: Page, site_url: str, lang: str, query: str,
+                                                             expected: str) -> None:
+    """«дистрибуция» is in «импакт-дистрибуция»: its pages are kept, as many as for the hyphenated word."""
+    watched.goto(f"{site_url}/{lang}/search/?q={quote(query)}")
+    alone = results(watched)
+    watched.goto(f"{site_url}/{lang}/search/?q={quote('импакт-' + query)}")
+    assert expected in alone and len(alone) >= len(results(watched)) > 5
+
+
+@pytest.mark.parametrize(("lang", "query", "others"), [("ru", "Оскар", "Turkov Wilson Shepherd"),
+                                                       ("kk", "Оскар", "Turkov Wilson Shepherd"),
+                                                       ("en", "Oscar", "Турков Уилсон Шепард")])
+def test_excerpts_never_show_the_names_added_for_the_index(watched: Page, site_url: str, lang: str, query: str,
+                                                           others: str) -> None:
+    """A person's page is indexed with their name in the other scripts, which the page itself does not show."""
+    watched.goto(f"{site_url}/{lang}/search/?q={quote(query)}")
+    shown = excerpts(watched)
+    assert any("/people/" in url for url in shown)
+    assert [(url, text) for url, text in shown.items() if any(name in text for name in others.split())] == []
+
+
 def test_a_query_in_quotes_shows_the_excerpts_of_the_words_without_them(watched: Page, site_url: str) -> None:
     watched.goto(f"{site_url}/kk/search/?q={quote('импакт')}")
     plain = excerpts(watched)

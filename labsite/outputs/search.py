@@ -31,7 +31,8 @@ TAG = re.compile(r"<[^>]*>")
 TITLE = re.compile(r"<title>.*?</title>", re.DOTALL)
 #: The ends of list and table cells, each followed by a space in the indexed page (see :func:`spaced`).
 CELL_ENDS = ("</dt>", "</dd>", "</li>", "</td>", "</th>")
-#: Where the typed forms begin in an indexed Kazakh page: the search script never shows what follows it.
+#: Where what is only for the index begins in an indexed page (a person's name in the other scripts, the typed forms
+#: of Kazakh words): the search script never shows what follows it in an excerpt.
 TYPED_MARK = "⁂"
 HINT = "The search index is made by pagefind (pagefind[bin] in requirements.txt); run `make site` to reinstall it."
 
@@ -89,7 +90,7 @@ def with_other_names(page: str, names: list[str]) -> str:
     others = [name for name in names if name not in page]
     if end < 0 or not others:
         return page
-    return f"{page[:end]}<p>{html.escape(' · '.join(others))}</p>{page[end:]}"
+    return f"{page[:end]}<p>{TYPED_MARK} {html.escape(' · '.join(others))}</p>{page[end:]}"
 
 
 def person_names(given: Given, path: str) -> list[str]:
