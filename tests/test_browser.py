@@ -70,6 +70,9 @@ def test_pages_fit_the_screen_and_are_saved_as_screenshots(browser: Browser, bas
         for route, name in shots.items():
             page.goto(base_url + route)
             assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{route} scrolls sideways"
+            broken = page.evaluate("[...document.querySelectorAll('.meta .format')]"
+                                   ".filter(e => e.getClientRects().length > 1).map(e => e.textContent)")
+            assert broken == [], f"{route}: a card's format is broken over two lines"
             page.screenshot(path=str(folder / f"{name}_{width}.png"), full_page=True)
             assert page.locator("html").get_attribute("lang") == lang
             if width == 360 and route.startswith(f"/{lang}/"):
