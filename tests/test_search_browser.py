@@ -133,6 +133,19 @@ def test_results_show_their_kind_and_lab_and_the_filters_narrow_them(watched: Pa
     assert teen and all("teen-lab" in url for url in teen)
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_on_a_phone_each_filter_label_stays_beside_its_menu(watched: Page, site_url: str, lang: str) -> None:
+    watched.set_viewport_size({"width": 360, "height": 740})
+    watched.goto(f"{site_url}/{lang}/search/?q=Impact")
+    results(watched)
+    apart = watched.evaluate("""[...document.querySelectorAll('#search-filters label')].filter(label => {
+        const own = document.getElementById(label.htmlFor).getBoundingClientRect();
+        const box = label.getBoundingClientRect();
+        return box.bottom < own.top || box.top > own.bottom || box.left > own.left;
+    }).map(label => label.textContent)""")
+    assert apart == []
+
+
 def test_kinds_counts_and_messages_come_from_the_catalogue(watched: Page, site_url: str) -> None:
     watched.goto(f"{site_url}/ru/search/?q=Ташкент")
     results(watched)
