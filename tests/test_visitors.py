@@ -488,3 +488,24 @@ def test_a_word_wider_than_the_card_is_cut_short_with_an_ellipsis_not_off_the_ed
     assert any(line.endswith("…") for line in lines)
     box = cards.title_coverage(face, lines).getbbox()
     assert box is not None and box[2] <= cards.WIDTH - cards.MARGIN + 2
+
+
+def test_a_date_that_starts_a_line_or_a_value_starts_with_a_capital(sample_site: Path) -> None:
+    """«Май 2025 г.» opening a news item's line, and «Июль 2025 г. и далее» as an edition's dates, on its card too."""
+    (sample_site / "content/news/may.yaml").write_text("date: 2025-05\n", encoding="utf-8")
+    (sample_site / "content/news/may.ru.md").write_text("---\ntitle: Майская новость\nsummary: Кратко.\n---\nТекст.\n",
+                                                        encoding="utf-8")
+    edition = sample_site / "content/labs/impact-lab/2025.yaml"
+    edition.write_text(edition.read_text(encoding="utf-8").replace("start: 2025-07-01\n", "start: 2025-07\n", 1),
+                       encoding="utf-8")
+    result = run_build(sample_site, "--now", "2025-08-01")
+    assert result.returncode == 0, result.stderr
+    site = sample_site / "_site/ru"
+
+    def shown(path: str, pattern: str) -> list[str]:
+        text = (site / path).read_text(encoding="utf-8")
+        return [re.sub(r"\s", " ", unescape(found)) for found in re.findall(pattern, text)]
+    assert "Май 2025 г." in shown("news/index.html", r'<time datetime="2025-05">([^<]+)')
+    assert "Май 2025 г." in shown("news/may/index.html", r'<time datetime="2025-05">([^<]+)')
+    assert "Июль 2025 г. и далее" in shown("labs/impact-lab/2025/index.html", r"<dd>([^<]+)</dd>")
+    assert "Июль 2025 г. и далее" in shown("labs/index.html", r'<span class="nowrap-parts">([^<]+)')

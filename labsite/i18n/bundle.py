@@ -139,7 +139,14 @@ def make_environment(templates: Path, translations: gettext.NullTranslations,
     env.globals["_"] = env.globals["gettext"] = remembered_gettext(translations.gettext)
     env.globals["ngettext"] = text_ngettext(translations.ngettext)
     env.filters["keep_dates"] = keep_dates
+    env.filters["line_start"] = line_start
     return env
+
+
+def line_start(text: str) -> str:
+    """``text`` as it reads at the start of a line or a value: its first letter a capital («Май 2024 г.», where a
+    Russian month is written in lower case within a sentence)."""
+    return text[:1].upper() + text[1:]
 
 
 def remembered_gettext(translate: Callable[[str], str]) -> Callable[..., str]:
