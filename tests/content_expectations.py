@@ -102,7 +102,7 @@ FACTS: dict[str, dict[str, tuple[str, ...]]] = {
         "labs/impact-distribution-lab/2025": (
             "1 июля — 30 сентября 2025 г.",
             "30 октября 2025 г.",
-            "ноябрь 2025 г.",
+            "Ноябрь 2025 г.",
             "Декабрь 2025 г.",  # a timeline row starts with its date, capitalised
             "январь 2026 г.",
             "Февраль 2026 г. и далее",
@@ -128,7 +128,7 @@ FACTS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "news/impact-lab-2024-open-call": ("с 13 мая по 5 августа 2024 года", "Анны Гудковой"),
         "labs/development-lab/2024": ("Бухар", "Алматы", "Июнь 2024 г.", "октябрь 2024 г."),
-        "labs/teen-lab/2024": ("Ташкент", "июнь — сентябрь 2024 г."),
+        "labs/teen-lab/2024": ("Ташкент", "Июнь — сентябрь 2024 г."),
     },
     "en": {
         "labs/impact-lab/2024": (
