@@ -150,7 +150,10 @@ def cmd_build(args: argparse.Namespace, write: bool) -> int:
     except BuildFailed as failed:
         report(failed.problems)
         errors = sum(p.is_error for p in failed.problems)
-        kind = f"{errors} error(s)" if errors else f"{len(failed.problems)} warning(s) in --strict mode"
+        warnings = len(failed.problems) - errors
+        kind = f"{errors} error(s)" if errors else ""
+        if args.strict and warnings:
+            kind += f"{' and ' if errors else ''}{warnings} warning(s) in --strict mode"
         tail = "" if not write else " The previously built site is unchanged."
         print(f"\nFailed: {kind}.{tail}", file=sys.stderr)
         return 1

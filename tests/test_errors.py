@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -45,6 +46,19 @@ def test_strict_turns_warnings_into_errors(sample_site: Path, build) -> None:
     result = build(sample_site, "check", "--strict", "--now", NOW)
     assert result.returncode == 1
     assert "content/notes.txt: warning: not a .yaml or .md file" in result.stderr
+
+
+def test_check_strict_reports_every_problem_at_once(sample_site: Path, build) -> None:
+    """A warning of the content does not stop 'check --strict' before the built pages are checked."""
+    write("content/notes.txt", "an editor's note")(sample_site)
+    about = sample_site / "content/pages/about.en.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\n[typo](/en/lbas/)\n", encoding="utf-8")
+    result = build(sample_site, "check", "--strict", "--now", NOW)
+    assert result.returncode == 1
+    assert "content/notes.txt: warning: not a .yaml or .md file" in result.stderr
+    assert "warning: the link to /en/lbas/ leads to no page of the site" in result.stderr
+    assert "en/about/index.html" in result.stderr and "error: <a> links to /en/lbas/" in result.stderr
+    assert re.search(r"\nFailed: 1 error\(s\) and \d+ warning\(s\) in --strict mode\.\n", result.stderr)
 
 
 def test_bad_now_is_a_usage_error_without_traceback(sample_site: Path, build) -> None:

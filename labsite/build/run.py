@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 import time
 from collections import Counter
@@ -161,8 +162,10 @@ def _build(root: Path, options: Options, write: bool, cache: BuildCache, started
         spool = _spool(cache.folder)
     except OSError as exc:
         raise WriteFailed(f"no temporary folder for its files: {reason(exc)}") from exc
+    # A check goes through every stage before it judges warnings in strict mode, so that it reports them all.
+    staged = options if write else dataclasses.replace(options, strict=False)
     try:
-        build = rebuild(root, options, None, scan(root), cache, spool, site_cards=write,
+        build = rebuild(root, staged, None, scan(root), cache, spool, site_cards=write,
                         later=BACKGROUND if write else frozenset())
     except SpoolFailed as exc:  # the disk refused the pages as they were rendered
         raise WriteFailed(reason(exc)) from exc
