@@ -142,6 +142,8 @@ CASES: dict[str, Case] = {
         "content/pages/about.en.md:1: error: the front matter starting on line 1 has no closing '---' line",)),
     "missing required field": Case(edit("content/news/open-call.en.md", "title: Open call (en)\n", ""), (
         "content/news/open-call.en.md:2: error: the required field 'title' is missing",)),
+    "misspelt required field": Case(edit("content/news/open-call.en.md", "title: Open call (en)", "titel: Open call"), (
+        "content/news/open-call.en.md:2: error: unknown field 'titel': the required field 'title' is missing",)),
     "unknown field": Case(edit("content/people/jane-doe.yaml", "organisation: acme", "organisaton: acme"), (
         "content/people/jane-doe.yaml:5: error: unknown field 'organisaton'",)),
     "impossible date": Case(edit("content/news/open-call.yaml", "date: 2025-07-01", "date: 2025-02-30"), (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -39,6 +40,11 @@ def shown(value: object, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _empty(value: object) -> bool:
+    """Whether a required value is absent, or nothing but spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 class Fields:
     """Reads one YAML mapping against the fields a kind of file may have."""
 
@@ -50,13 +56,20 @@ class Fields:
             self.data.line, self.data.lines = line_of(data, default=1), {}
             if data is not None:
                 problems.error(path, self.data.line, "expected 'field: value' lines here")
-        allowed = set(allowed)
+        allowed, required = set(allowed), list(required)
+        missing = [key for key in required if _empty(self.data.get(key))]
+        misspelt = set()
         for key in self.data:
             if key not in allowed:
-                problems.error(path, self.line(key), f"unknown {what} '{key}'", did_you_mean(key, allowed))
-        for key in required:
-            value = self.data.get(key)
-            if value is None or (isinstance(value, str) and not value.strip()):  # absent, or nothing but spaces
+                close = difflib.get_close_matches(str(key), missing, n=1, cutoff=0.6)
+                if close:  # 'titel' for a missing 'title': one mistake, one message
+                    misspelt.add(close[0])
+                    problems.error(path, self.line(key), f"unknown {what} '{key}': the required {what} "
+                                   f"'{close[0]}' is missing", f"Write '{close[0]}' instead of '{key}'.")
+                else:
+                    problems.error(path, self.line(key), f"unknown {what} '{key}'", did_you_mean(key, allowed))
+        for key in missing:
+            if key not in misspelt:
                 problems.error(path, self.data.line or 1, f"the required {what} '{key}' is missing",
                                f"Add a line '{key}: …'.")
 
