@@ -183,6 +183,11 @@ CASES: dict[str, Case] = {
         "by the build",)),
     "edition of a missing FAQ": Case(edit("content/labs/impact-lab/2025.yaml", "faq: sample", "faq: sampel"), (
         "content/labs/impact-lab/2025.yaml:8: error: unknown FAQ 'sampel'",)),
+    "question id of another FAQ": Case(both(write("content/faq/more.yaml", "order: 2\n"), write(
+        "content/faq/more.en.md", "---\ntitle: More\n---\n# More {#more}\n\n## Impact? {#what-is-impact}\nYes.\n")), (
+        "content/faq/sample.en.md:6: error: the id 'what-is-impact' is also used in the FAQ 'more'",)),
+    "section without id": Case(edit("content/faq/sample.en.md", "# Basics {#basics}", "# Basics"), (
+        "content/faq/sample.en.md:4: error: the heading 'Basics' has no id",)),
     "question without id": Case(edit("content/faq/sample.en.md", "## Who can apply? {#who-can-apply}", "## Who can apply?"), (
         "content/faq/sample.en.md:9: error: the heading 'Who can apply?' has no id",)),
 

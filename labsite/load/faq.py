@@ -52,18 +52,15 @@ def parse_faq(body: str, first_line: int, path: str, problems: Problems) -> tupl
         level, heading = len(match.group(1)), match.group(2)
         found = _ID.search(heading)
         title = _ID.sub("", heading).strip()
+        anchor = found.group(1) if found else ""
         if not found:
             problems.error(path, line, f"the heading '{title}' has no id",
                            "End it with a stable id in braces, e.g. {#what-is-impact}.")
-            continue
-        anchor = found.group(1)
-        if not is_slug(anchor):
+        elif not is_slug(anchor):
             problems.error(path, line, f"'{anchor}' is not a valid id", slug_hint(anchor))
-            continue
-        if anchor in seen:
+        elif anchor in seen:
             problems.error(path, line, f"the id '{anchor}' is used twice in this file", "Give every heading its own id.")
-            continue
-        seen.add(anchor)
+        seen.add(anchor)  # a heading with a wrong id still opens its section or question: its text is no mistake
         if level == 1:
             close_section()
             section = (anchor, title, line)

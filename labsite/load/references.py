@@ -76,13 +76,17 @@ def _check_faq_ids(content: Content, problems: Problems) -> None:
     """Question ids are anchors on one FAQ page: unique across files, and no language invents its own."""
     owners: dict[str, str] = {}
     for faq in sorted(content.faqs.values(), key=lambda f: f.id):
-        source = faq.sections.get(faq.meta.source_language) or next(iter(faq.sections.values()), ())
-        source_ids = {s.id for s in source} | {q.id for s in source for q in s.questions}
-        for anchor in sorted(source_ids):
+        lang = faq.meta.source_language if faq.meta.source_language in faq.sections else next(iter(faq.sections), "")
+        source = faq.sections.get(lang, ())
+        lines = {s.id: s.line for s in source} | {q.id: q.line for s in source for q in s.questions}
+        source_ids = set(lines)
+        for anchor in sorted(source_ids - {""}):
             if anchor in owners:
-                problems.error(faq.meta.path, 0, f"the id '{anchor}' is also used in the FAQ '{owners[anchor]}'",
-                               "Ids must be unique across all FAQ files; rename one.")
+                problems.error(faq.meta.texts[lang].path, lines[anchor], f"the id '{anchor}' is also used in the FAQ "
+                               f"'{owners[anchor]}'", "Ids must be unique across all FAQ files; rename one.")
             owners[anchor] = faq.id
+        if "" in source_ids:  # a heading of the source without an id: the one mistake to report
+            continue
         for lang, sections in faq.sections.items():
             text = faq.meta.texts[lang]
             for section in sections:
