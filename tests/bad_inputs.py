@@ -186,6 +186,9 @@ CASES: dict[str, Case] = {
     "question id of another FAQ": Case(both(write("content/faq/more.yaml", "order: 2\n"), write(
         "content/faq/more.en.md", "---\ntitle: More\n---\n# More {#more}\n\n## Impact? {#what-is-impact}\nYes.\n")), (
         "content/faq/sample.en.md:6: error: the id 'what-is-impact' is also used in the FAQ 'more'",)),
+    "milestone end without start": Case(edit("content/labs/impact-lab/2025.yaml", "    date: 2025-10-30\n",
+                                             "    end: 2025-10-30\n"), (
+        "content/labs/impact-lab/2025.yaml:16: error: 'end' without 'start'",)),
     "section without id": Case(edit("content/faq/sample.en.md", "# Basics {#basics}", "# Basics"), (
         "content/faq/sample.en.md:4: error: the heading 'Basics' has no id",)),
     "question without id": Case(edit("content/faq/sample.en.md", "## Who can apply? {#who-can-apply}", "## Who can apply?"), (

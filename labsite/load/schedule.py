@@ -46,7 +46,7 @@ def read_schedule(value: Any, path: str, problems: Problems, places: set[str] | 
         found = len(problems)
         when = fields.when()
         dates_read = len(problems) == found
-        if when is None and not ({"date", "start"} & set(fields.data)):
+        if when is None and dates_read and not ({"date", "start"} & set(fields.data)):  # else told already
             problems.error(path, line, f"milestone '{milestone_id}' has no date",
                            "Add 'date: …', or 'start: …' and 'end: …'.")
         if kind == "open_call" and dates_read and when is not None and (when.end is None or when.open_end):
