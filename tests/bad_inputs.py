@@ -377,6 +377,9 @@ CASES: dict[str, Case] = {
     "country code NO stays text": Case(both(edit("content/places.yaml", "country_code: KG", "country_code: NO"),
                                             edit("content/labs/impact-lab/2025.yaml", "format: online", "format: hybrid")), (),
                                        runs=(("check", 0), ("build", 0)), present=('"addressCountry":"NO"',)),
+    "a name written as 010 stays text": Case(edit("content/places.yaml", "name: {kk: Бішкек, ru: Бишкек, en: Bishkek}",
+                                                  "name: {kk: 010, ru: 010, en: 010}"), (),
+                                             runs=(("check", 0), ("build", 0)), present=("010, Kyrgyzstan",)),
     "yes is not true": Case(edit("content/news/open-call.yaml", "date: 2025-07-01", "date: 2025-07-01\ndraft: yes"), (
         "content/news/open-call.yaml:2: error: 'draft' must be true or false, not 'yes'",)),
     "false in quotes": Case(edit("content/news/open-call.yaml", "date: 2025-07-01", "date: 2025-07-01\ndraft: \"false\""), (

@@ -232,19 +232,24 @@ class Fields:
         if isinstance(value, str) and not value.strip():
             self.error(key, f"'{key}' is empty", f"Write the {key.replace('_', ' ')}, or delete the line.")
             return Localized({})
-        if isinstance(value, str):
-            return Localized({lang: value.strip() for lang in languages})
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):  # 2024, 010: as typed
+            typed = text_of(self.data, key) or ""
+            return Localized({lang: typed.strip() for lang in languages})
         if not isinstance(value, dict):
             if value is not None:
-                self.error(key, f"'{key}' must be text or one line per language ({', '.join(languages)})")
+                self.error(key, f"'{key}' must be text or one line per language ({', '.join(languages)})",
+                           f"Write '{key}: …', or one line per language below it: {', '.join(languages)}.")
             return Localized({})
         result = {}
         for lang, text in value.items():
+            written = text_of(value, lang) if not isinstance(text, bool) else None
             if lang not in languages:
                 self.problems.error(self.path, line_of(value, lang), f"unknown language '{lang}' in '{key}'",
                                     did_you_mean(lang, languages))
-            elif not isinstance(text, str) or not text.strip():
-                self.problems.error(self.path, line_of(value, lang), f"'{key}' in '{lang}' must be text")
+            elif written is None or not written.strip():
+                self.problems.error(self.path, line_of(value, lang), f"'{key}' in '{lang}' must be text",
+                                    "Write the text after the colon, on the same line (in quotes if it is "
+                                    "'true' or 'false').")
             else:
-                result[lang] = text.strip()
+                result[lang] = written.strip()
         return Localized(result)
