@@ -186,6 +186,14 @@ CASES: dict[str, Case] = {
     "question id of another FAQ": Case(both(write("content/faq/more.yaml", "order: 2\n"), write(
         "content/faq/more.en.md", "---\ntitle: More\n---\n# More {#more}\n\n## Impact? {#what-is-impact}\nYes.\n")), (
         "content/faq/sample.en.md:6: error: the id 'what-is-impact' is also used in the FAQ 'more'",)),
+    "open call with no way to apply": Case(edit("content/labs/impact-lab/2025.yaml",
+                                                "apply_url: https://labs.example.org/apply\n", ""), (
+        "content/labs/impact-lab/2025.yaml:9: warning: the open call 'open-call' has not closed, and its page shows no "
+        "way to apply",), runs=(("check", 0), ("build", 0), ("check --strict", 1))),
+    "open call applied to as its text says": Case(both(
+        edit("content/labs/impact-lab/2025.yaml", "apply_url: https://labs.example.org/apply\n", ""),
+        edit("content/labs/impact-lab/2025.en.md", "---\n", "---\nhow_to_apply: Write to the lab.\n")), (),
+        runs=(("check --strict", 1), ("build", 0))),
     "milestone end without start": Case(edit("content/labs/impact-lab/2025.yaml", "    date: 2025-10-30\n",
                                              "    end: 2025-10-30\n"), (
         "content/labs/impact-lab/2025.yaml:16: error: 'end' without 'start'",)),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from .items import Content, Meta
+from .items import Content, Edition, Meta
 from .problems import Problems
 
 _Item = TypeVar("_Item", bound=Any)
@@ -81,5 +81,21 @@ def select_published(content: Content, today: dt.date, drafts: bool, problems: P
     people = {k: linked(p, "organisation", partners) for k, p in people.items()}
     articles = {k: linked(a, "edition", editions) for k, a in articles.items()}
     faqs = {k: linked(f, "edition", editions) for k, f in faqs.items()}
+    unanswered_calls(editions.values(), today, problems)
     return dataclasses.replace(content, labs=labs, editions=editions, people=people, partners=partners,
                                articles=articles, pages=pages, faqs=faqs)
+
+
+def unanswered_calls(editions: Iterable[Edition], today: dt.date, problems: Problems) -> None:
+    """A warning at each open call that has not closed on ``today`` while its edition gives visitors no way to
+    apply: no ``apply_url``, and no ``how_to_apply`` in any language."""
+    for edition in editions:
+        texts = edition.meta.texts.values()
+        if edition.apply_url or any(str(text.front.get("how_to_apply") or "").strip() for text in texts):
+            continue
+        for milestone in edition.schedule:
+            end = milestone.when.end
+            if milestone.kind == "open_call" and end is not None and end.last_day() >= today:
+                problems.warn(edition.meta.path, milestone.line, f"the open call '{milestone.id}' has not closed, "
+                              "and its page shows no way to apply", "Add 'apply_url: https://…' (the application "
+                              "form) to this file, or 'how_to_apply' to the edition's text.")
