@@ -276,7 +276,7 @@ def test_a_changed_source_makes_translations_stale_until_marked(sample_site: Pat
 
     edit(about / "about.en.md", "About text en.", "About text en, rewritten.")
     result = ok(run_build(sample_site, "--now", NOW))
-    assert "content/pages/about.kk.md: warning: stale translation: content/pages/about.en.md has changed" in result.stderr
+    assert "content/pages/about.kk.md:3: warning: stale translation: content/pages/about.en.md has changed" in result.stderr
     for lang, words in (("kk", "Бұл аударма ескірген болуы мүмкін"), ("ru", "Этот перевод, возможно, устарел")):
         page = html(sample_site, lang, "about")
         assert words in page and '<a href="/en/about/" hreflang="en">' in page

@@ -51,6 +51,8 @@ class TranslationState:
     state: str
     path: str
     source: str
+    #: The line of the text's ``source_hash``, the one ``i18n mark`` writes (0: the text has none, or is missing).
+    line: int = 0
 
 
 def _sibling(meta: Meta, lang: str) -> str:
@@ -70,7 +72,8 @@ def translation_states(content: Content, languages: tuple[str, ...]) -> list[Tra
         for lang in languages:
             text = meta.texts.get(lang)
             path = text.path if text else _sibling(meta, lang)
-            states.append(TranslationState(lang, state_of(meta, lang), path, source_path))
+            line = getattr(text.front, "lines", {}).get("source_hash", 0) if text else 0
+            states.append(TranslationState(lang, state_of(meta, lang), path, source_path, line))
     return states
 
 
@@ -86,7 +89,7 @@ def translation_problems(states: list[TranslationState]) -> list[Problem]:
                           f"Add {item.source} first, or translate {existing[0]} into {item.path}." if existing else
                           f"Add {item.source} first.")
         elif item.state == STALE:
-            problems.warn(item.path, 0, f"stale translation: {item.source} has changed since it was translated",
+            problems.warn(item.path, item.line, f"stale translation: {item.source} has changed since it was translated",
                           f"Update the text, then run 'python build.py i18n mark {item.path}'.")
         elif item.state == MISSING and item.path == item.source:
             problems.warn(item.path, 0, f"the source text ({item.lang}) is missing; the translations have nothing to follow",
