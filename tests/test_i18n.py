@@ -478,6 +478,17 @@ def test_an_update_that_changes_no_string_leaves_the_file_as_the_translator_save
     assert path.read_bytes() == before
 
 
+def test_fewer_forms_in_the_header_than_a_plural_has_are_one_message_at_the_header(sample_site: Path) -> None:
+    """Babel refuses the first plural with more forms than the header says, in words of its own, at that plural."""
+    line = break_catalogue(sample_site, "ru", "nplurals=3;", "nplurals=2;")
+    result = run_build(sample_site, "check", "--now", NOW)
+    assert result.returncode == 1
+    problems = [found for found in result.stderr.splitlines() if "messages.po" in found and ": error: " in found]
+    assert problems == [f"locales/ru/LC_MESSAGES/messages.po:{line}: error: the header says nplurals=2, but 'ru' has "
+                        "3 plural forms"]
+    assert "num_plurals" not in result.stderr
+
+
 def test_update_leaves_a_catalogue_with_a_wrong_header_alone(sample_site: Path) -> None:
     """A wrong nplurals is reported, and the catalogue is not given plural forms it could then not be read with."""
     line = break_catalogue(sample_site, "ru", "nplurals=3;", "nplurals=4;")

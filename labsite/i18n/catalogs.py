@@ -82,6 +82,8 @@ def read_catalog(root: Path, lang: str, problems: Problems) -> CatalogReport:
     found = check_lines(data, rel, problems)
     if found is None:
         return CatalogReport(lang, rel, None, ())
+    if _wrong_count(data, lang, rel, problems):  # Babel would refuse the first plural with more forms than it says
+        return CatalogReport(lang, rel, None, ())
     try:
         catalog = read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
     except PoFileError as exc:
@@ -170,16 +172,23 @@ def _check_plural_header(catalog: Catalog, lang: str, rel: str, data: bytes, pro
         return
     match = re.search(rb"nplurals\s*=\s*(\d+)", data)
     line = data[: match.start()].count(b"\n") + 1 if match else 1
-    if match and int(match.group(1)) != expected.num_plurals:
-        problems.error(rel, line, f"the header says nplurals={int(match.group(1))}, but '{lang}' has "
-                       f"{expected.num_plurals} plural forms",
-                       hint)
-        return
     rule, right = gettext.c2py(catalog.plural_expr), gettext.c2py(expected.plural_expr)
     wrong = next((n for n in range(1001) if rule(n) != right(n)), None)
     if wrong is not None:  # each count must take the form the language's rule gives it
         problems.error(rel, line, f"the plural rule in the header gives the count {wrong} the form {rule(wrong)}, "
                        f"but in '{lang}' it takes the form {right(wrong)}", hint)
+
+
+def _wrong_count(data: bytes, lang: str, rel: str, problems: Problems) -> bool:
+    """Whether the header's ``nplurals`` is not the number of plural forms of ``lang`` (an error at its line)."""
+    expected = get_plural(Locale.parse(lang))
+    match = re.search(rb"nplurals\s*=\s*(\d+)", data)
+    if match is None or int(match.group(1)) == expected.num_plurals:
+        return False
+    problems.error(rel, data[: match.start()].count(b"\n") + 1, f"the header says nplurals={int(match.group(1))}, "
+                   f"but '{lang}' has {expected.num_plurals} plural forms",
+                   f'Write "Plural-Forms: nplurals={expected.num_plurals}; plural={expected.plural_expr};\\n".')
+    return True
 
 
 def _check_forms(message: Message, num_plurals: int, written: int | None, rel: str, line: int,
