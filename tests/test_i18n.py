@@ -465,6 +465,17 @@ def test_a_string_removed_and_back_keeps_its_own_translation(sample_site: Path) 
     assert run_build(sample_site, "check", "--now", NOW).returncode == 0
 
 
+def test_an_update_that_adds_a_string_keeps_windows_line_ends(sample_site: Path) -> None:
+    path = po(sample_site, "ru")
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    edit(sample_site / "templates/404.html", "<p><a href", '<p>{{ _("A string to translate.") }}</p>\n<p><a href')
+    ok(run_build(sample_site, "i18n", "extract"))
+    assert "1 new" in ok(run_build(sample_site, "i18n", "update")).stdout
+    data = path.read_bytes()
+    assert b'msgid "A string to translate."\r\n' in data and data.count(b"\n") == data.count(b"\r\n")
+    assert po(sample_site, "kk").read_bytes().count(b"\r\n") == 0  # a file with Unix line ends keeps them
+
+
 def test_an_update_that_changes_no_string_leaves_the_file_as_the_translator_saved_it(sample_site: Path) -> None:
     """Windows line ends and a .po editor's own header survive an update with nothing to merge."""
     path = po(sample_site, "ru")

@@ -77,12 +77,16 @@ def _write(path: Path, catalog: Catalog) -> bool:
 
     Line numbers would change the catalogues at every unrelated edit of a template or module, and the
     ``Generated-By`` header at every upgrade of Babel, so neither is written; a file whose bytes would
-    stay the same is not touched. Returns whether the file changed.
+    stay the same is not touched, and one whose first line ends as Windows ends lines keeps them.
+    Returns whether the file changed.
     """
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=76, include_previous=True, include_lineno=False)
     data = _GENERATED_BY.sub(b"", buffer.getvalue())
-    if path.exists() and not path.is_symlink() and path.read_bytes() == data:
+    before = path.read_bytes() if path.exists() and not path.is_symlink() else None
+    if before is not None and before.split(b"\n", 1)[0].endswith(b"\r"):  # a file with Windows line ends
+        data = data.replace(b"\n", b"\r\n")  # keeps them
+    if before == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     replace_file(path, data)  # replaced whole, never written through a link
