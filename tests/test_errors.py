@@ -91,3 +91,14 @@ def test_an_id_written_with_capitals_or_spaces_is_shown_as_it_should_be_written(
             in result.stderr)
     assert "milestone id 'Open Call' is not an id\n    Write it as 'open-call'. Use lowercase" in result.stderr
     assert "'кино' in 'mentors' is not an id\n    Use lowercase Latin letters" in result.stderr
+
+
+def test_a_file_of_the_wrong_shape_says_what_shape_to_write(sample_site: Path, build) -> None:
+    (sample_site / "content/places.yaml").write_text("- bishkek\n- almaty\n", encoding="utf-8")
+    (sample_site / "content/news/open-call.yaml").write_text("- 2025-07-01\n", encoding="utf-8")
+    result = build(sample_site, "check", "--now", NOW)
+    assert result.returncode == 1
+    assert ("content/places.yaml:1: error: places.yaml must list places by id, each with a name and a country\n"
+            "    Start each place with its id and a colon ('bishkek:')") in result.stderr
+    assert ("content/news/open-call.yaml:1: error: expected 'field: value' lines here\n"
+            "    Write each field on a line of its own, as 'name: value'") in result.stderr

@@ -45,7 +45,8 @@ def read_places(path: Path, root: Path, config: SiteConfig, problems: Problems,
     if data is None:
         return {}
     if not isinstance(data, dict):
-        problems.error(rel, 1, "places.yaml must list places by id, each with a name and a country")
+        problems.error(rel, 1, "places.yaml must list places by id, each with a name and a country",
+                       "Start each place with its id and a colon ('bishkek:'), then its fields indented below it.")
         return {}
     places = {}
     for place_id, raw in data.items():

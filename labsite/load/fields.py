@@ -55,7 +55,8 @@ class Fields:
         if not isinstance(data, YamlMap):
             self.data.line, self.data.lines = line_of(data, default=1), {}
             if data is not None:
-                problems.error(path, self.data.line, "expected 'field: value' lines here")
+                problems.error(path, self.data.line, "expected 'field: value' lines here",
+                               "Write each field on a line of its own, as 'name: value' (docs/content.md lists them).")
         allowed, required = set(allowed), list(required)
         missing = [key for key in required if _empty(self.data.get(key))]
         misspelt = set()
