@@ -12,7 +12,9 @@
   var labSelect = document.getElementById("search-lab");
   var status = document.getElementById("search-status");
   var list = document.getElementById("search-results");
-  var SHOWN = 30;
+  var SHOWN = 30;  /* results shown at first, and added by each "Show more results" */
+  var limit = SHOWN;
+  var more = document.getElementById("search-more");
   var FILTERED = 300;  /* results read to apply a filter (the kind and lab are in each result's data) */
   /* Kazakh letters as typed on a Russian keyboard: the index holds these forms of Kazakh words too. */
   var TYPED = { "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х", "і": "и" };
@@ -155,22 +157,27 @@
       return merged;
     });
   }
-  /* The data of the results, best first; with a filter chosen, of the first FILTERED results that pass it. Pages
-     without the query's words are left out; when any of those read is, the count is of those read that have them. */
+  /* The data of the results, best first, up to the limit; with a filter chosen, of the first FILTERED results that
+     pass it. Pages without the query's words are left out; when any of those read is, the count is of those read
+     that have them. */
   function resultData(results, query) {
     var filtered = kindSelect.value || labSelect.value;
-    var read = results.slice(0, filtered ? FILTERED : SHOWN);
+    var read = results.slice(0, filtered ? Math.max(FILTERED, limit) : limit);
     return Promise.all(read.map(function (result, order) {
       return result.data().then(function (data) { data.score = result.score; data.order = order; return data; });
     })).then(function (all) {
       var found = all.filter(function (data) { return relevant(data, query); });
       var kept = found.filter(chosen);
       var counted = filtered || found.length < all.length;
-      return { shown: kept.slice(0, SHOWN), total: counted ? kept.length : results.length };
+      return { shown: kept.slice(0, limit), total: counted ? kept.length : results.length,
+               more: kept.length > limit || results.length > read.length };
     });
   }
-  function run(query) {
+  function run(query, adding) {
     var mine = ++latest;
+    var before = adding ? list.children.length : 0;
+    if (!adding) { limit = SHOWN; }
+    more.hidden = true;
     query = query.trim();
     if (texts.lang === "kk") { query = kazakhI(query); }
     if (!query) { list.textContent = ""; status.textContent = ""; return; }
@@ -189,6 +196,9 @@
       render(results, query);
       status.textContent = found.total ? countText(found.total) : texts.none;
       list.setAttribute("aria-busy", "false");
+      more.hidden = !found.more;
+      var next = before && list.children[before] && list.children[before].querySelector("h2 a");
+      if (next) { next.focus(); }  /* on to the first result added, for keyboard and screen reader users */
     }, function () {
       if (mine === latest) { status.textContent = texts.failed; list.setAttribute("aria-busy", "false"); }
     });
@@ -202,6 +212,7 @@
     run(input.value);
   }
   form.addEventListener("submit", function (event) { event.preventDefault(); fromForm(); });
+  more.addEventListener("click", function () { limit += SHOWN; run(input.value, true); });
   kindSelect.addEventListener("change", fromForm);
   labSelect.addEventListener("change", fromForm);
   document.getElementById("search-filters").hidden = false;

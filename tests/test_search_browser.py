@@ -3,6 +3,7 @@ the header's form, filters, keyboard, accessibility, weight, and a page without 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -219,6 +220,25 @@ def test_excerpts_never_show_the_names_added_for_the_index(watched: Page, site_u
     shown = excerpts(watched)
     assert any("/people/" in url for url in shown)
     assert [(url, text) for url, text in shown.items() if any(name in text for name in others.split())] == []
+
+
+@pytest.mark.parametrize(("lang", "query", "more"), [("en", "film", "Show more results"), ("ru", "фильм", "Показать ещё")])
+def test_results_past_the_first_thirty_are_shown_on_request(watched: Page, site_url: str, lang: str, query: str,
+                                                           more: str) -> None:
+    """The count names every result; the rest of them are one button away, and the keyboard lands on the first."""
+    watched.goto(f"{site_url}/{lang}/search/?q=Turkov")
+    assert len(results(watched)) < 30 and watched.get_by_role("button", name=more).is_hidden()
+    watched.goto(f"{site_url}/{lang}/search/?q={quote(query)}")
+    first = results(watched)
+    total = int(re.search(r"\d+", watched.locator("#search-status").inner_text()).group())
+    assert len(first) == 30 < total
+    button = watched.get_by_role("button", name=more)
+    button.click()
+    watched.locator(".search-result").nth(30).wait_for()
+    every = results(watched)
+    assert every[:30] == first and len(every) == total and len(set(every)) == total
+    assert watched.evaluate("document.activeElement.getAttribute('href')") == every[30]
+    assert button.is_hidden()
 
 
 def test_a_query_in_quotes_shows_the_excerpts_of_the_words_without_them(watched: Page, site_url: str) -> None:
