@@ -335,3 +335,20 @@ def test_links_in_faq_answers_are_checked_at_their_own_lines(sample_site: Path) 
             in result.stderr)
     assert ("content/faq/sample.en.md:14: warning: the link to /ru/labs/ leads to the page in Russian, from a text in "
             "English") in result.stderr
+
+
+#: English terms the Kazakh and Russian texts use as such, which a screen reader must read in English.
+ENGLISH_TERMS = ("rough cut", "open call", "impact")
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_english_terms_in_kazakh_and_russian_texts_are_marked_as_english(site: Path, lang: str) -> None:
+    """WCAG 3.1.2: a phrase in another language than the page's says so (lang="en"); names need not."""
+    unmarked = []
+    pages = sorted((site / lang).rglob("index.html"))
+    assert len(pages) > 20
+    for path in pages:
+        main = re.search(r"<main.*?</main>", path.read_text(encoding="utf-8"), re.S)
+        text = re.sub(r'<span lang="en">[^<]*</span>|<[^>]*>', " ", main.group(0) if main else "")
+        unmarked += [(path.parent.name, term) for term in ENGLISH_TERMS if re.search(rf"(?<![\w-]){term}(?![\w-])", text)]
+    assert unmarked == []
