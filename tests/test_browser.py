@@ -78,6 +78,9 @@ def test_pages_fit_the_screen_and_are_saved_as_screenshots(browser: Browser, bas
             if width == 360 and route.startswith(f"/{lang}/"):
                 height = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
                 assert height <= 64, f"{route}: the header is {height} px tall at 360 px"
+                small = page.evaluate("[...document.querySelectorAll('.breadcrumbs a, .card h2 a, .card h3 a')]"
+                                      ".filter(a => a.getBoundingClientRect().height < 24).map(a => a.textContent)")
+                assert small == [], f"{route}: links under 24 px tall for a thumb"
     finally:
         context.close()
 
