@@ -284,15 +284,20 @@ def test_no_source_passage_is_pasted_verbatim() -> None:
     assert not {name: runs for name, runs in copied.items() if runs}
 
 
+def built_with(root: Path, relative: str, markdown: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """The build of the site once ``markdown`` is added at the end of one of its texts, and that text's lines."""
+    path = root / relative
+    path.write_text(path.read_text(encoding="utf-8") + markdown, encoding="utf-8")
+    result = run_build(root, "--now", "2025-08-01")
+    assert result.returncode == 0, result.stderr
+    return result, path.read_text(encoding="utf-8").splitlines()
+
+
 def test_a_link_to_an_unpublished_page_is_a_warning_at_its_line(sample_site: Path) -> None:
     """A text linking to a draft edition (or a mistyped address) is told at the line of the link, by 'build' and the
     preview too, not only by 'check' in the built page; a preview with drafts has the page, so the link is fine."""
-    about = sample_site / "content/pages/about.en.md"
-    about.write_text(about.read_text(encoding="utf-8") + "\n[Lab 2024](/en/labs/impact-lab/2024/), [labs](/en/labs/), "
-                     "[feed](/en/calendar/all.ics), [all labs][typo]\n\n[typo]: /en/lbas/\n", encoding="utf-8")
-    lines = about.read_text(encoding="utf-8").splitlines()
-    result = run_build(sample_site, "--now", "2025-08-01")
-    assert result.returncode == 0, result.stderr
+    result, lines = built_with(sample_site, "content/pages/about.en.md", "\n[Lab 2024](/en/labs/impact-lab/2024/), "
+                               "[labs](/en/labs/), [feed](/en/calendar/all.ics), [all labs][typo]\n\n[typo]: /en/lbas/\n")
     link_line = next(n for n, line in enumerate(lines, 1) if "/en/labs/impact-lab/2024/" in line)
     assert (f"content/pages/about.en.md:{link_line}: warning: the link to /en/labs/impact-lab/2024/ leads to no page "
             "of the site: it is a draft, not published yet, or a wrong address") in result.stderr
@@ -306,12 +311,8 @@ def test_a_link_to_an_unpublished_page_is_a_warning_at_its_line(sample_site: Pat
 def test_a_link_to_a_page_in_another_language_is_a_warning_at_its_line(sample_site: Path) -> None:
     """A translated text that kept the addresses of the one it was translated from is told at the line, with the
     address in its own language; a link to a page in its own language, or to a file such as a feed, is not."""
-    about = sample_site / "content/pages/about.ru.md"
-    about.write_text(about.read_text(encoding="utf-8") + "\n[Лаборатории](/en/labs/), [FAQ](/kk/faq/#sample)\n\n"
-                     "[Календарь](/en/calendar/all.ics), [лаборатории](/ru/labs/), [главная](/en)\n", encoding="utf-8")
-    lines = about.read_text(encoding="utf-8").splitlines()
-    result = run_build(sample_site, "--now", "2025-08-01")
-    assert result.returncode == 0, result.stderr
+    result, lines = built_with(sample_site, "content/pages/about.ru.md", "\n[Лаборатории](/en/labs/), [FAQ](/kk/faq/"
+                               "#sample)\n\n[Календарь](/en/calendar/all.ics), [лаборатории](/ru/labs/), [главная](/en)\n")
     line = next(n for n, text in enumerate(lines, 1) if "/en/labs/" in text)
     assert (f"content/pages/about.ru.md:{line}: warning: the link to /en/labs/ leads to the page in English, from a "
             "text in Russian\n    Link to /ru/labs/, the page in this text's language") in result.stderr
@@ -323,12 +324,8 @@ def test_a_link_to_a_page_in_another_language_is_a_warning_at_its_line(sample_si
 
 def test_links_in_faq_answers_are_checked_at_their_own_lines(sample_site: Path) -> None:
     """A FAQ is converted one answer at a time: each answer's links are checked, each at the line of its answer."""
-    faq = sample_site / "content/faq/sample.en.md"
-    faq.write_text(faq.read_text(encoding="utf-8") + " See [the 2024 lab](/en/labs/impact-lab/2024/).\n\n"
-                   "## When? {#when}\nIn [Russian](/ru/labs/) and [again](/en/labs/impact-lab/2024/).\n",
-                   encoding="utf-8")
-    result = run_build(sample_site, "--now", "2025-08-01")
-    assert result.returncode == 0, result.stderr
+    result, _ = built_with(sample_site, "content/faq/sample.en.md", " See [the 2024 lab](/en/labs/impact-lab/2024/).\n\n"
+                           "## When? {#when}\nIn [Russian](/ru/labs/) and [again](/en/labs/impact-lab/2024/).\n")
     assert ("content/faq/sample.en.md:11: warning: the link to /en/labs/impact-lab/2024/ leads to no page"
             in result.stderr)
     assert ("content/faq/sample.en.md:14: warning: the link to /en/labs/impact-lab/2024/ leads to no page"
