@@ -14,6 +14,7 @@
   var list = document.getElementById("search-results");
   var SHOWN = 30;  /* results shown at first, and added by each "Show more results" */
   var limit = SHOWN;
+  var shownQuery = "";  /* the query whose results are listed, which "Show more results" goes on with */
   var more = document.getElementById("search-more");
   var FILTERED = 300;  /* results read to apply a filter (the kind and lab are in each result's data) */
   /* Kazakh letters as typed on a Russian keyboard: the index holds these forms of Kazakh words too. */
@@ -25,8 +26,8 @@
      («бiлiм»): the Kazakh letter і it stands for. */
   var CYRILLIC = /[А-яЁёӘәҒғҚқҢңӨөҰұҮүҺһІі]/;
   function kazakhI(query) {
-    return query.split(/(\s+)/).map(function (word) {
-      return CYRILLIC.test(word) ? word.replace(/i/g, "і").replace(/I/g, "І") : word;
+    return query.split(/([\s\-\u2010\u2011'’]+)/).map(function (part) {  /* inDrive-пен keeps its Latin half */
+      return CYRILLIC.test(part) ? part.replace(/i/g, "і").replace(/I/g, "І") : part;
     }).join("");
   }
   function normalise(text) {
@@ -55,11 +56,11 @@
       return words.some(function (word) { return word.slice(0, need) === start; });
     });
   }
-  function countText(count) {
+  function countText(count, atLeast) {
     var category = "other";
     try { category = new Intl.PluralRules(texts.lang).select(count); } catch (e) { /* old browser */ }
     var text = texts.counts[category] || texts.counts.other || texts.counts.many || "";
-    return text.split("{count}").join(String(count));
+    return text.split("{count}").join(String(count) + (atLeast ? "+" : ""));
   }
   function load() {
     if (!engine) {
@@ -162,21 +163,21 @@
      that have them. */
   function resultData(results, query) {
     var filtered = kindSelect.value || labSelect.value;
-    var read = results.slice(0, filtered ? Math.max(FILTERED, limit) : limit);
+    var read = results.slice(0, filtered ? FILTERED * limit / SHOWN : limit);
     return Promise.all(read.map(function (result, order) {
       return result.data().then(function (data) { data.score = result.score; data.order = order; return data; });
     })).then(function (all) {
-      var found = all.filter(function (data) { return relevant(data, query); });
-      var kept = found.filter(chosen);
-      var counted = filtered || found.length < all.length;
-      return { shown: kept.slice(0, limit), total: counted ? kept.length : results.length,
-               more: kept.length > limit || results.length > read.length };
+      var kept = all.filter(function (data) { return relevant(data, query) && chosen(data); });
+      /* pagefind's own count takes in pages without the query's words: the count is of those read that have them,
+         "+" while some are not read yet. */
+      var unread = results.length > read.length;
+      return { shown: kept.slice(0, limit), total: kept.length, unread: unread, more: kept.length > limit || unread };
     });
   }
   function run(query, adding) {
     var mine = ++latest;
     var before = adding ? list.children.length : 0;
-    if (!adding) { limit = SHOWN; }
+    if (adding) { query = shownQuery; } else { limit = SHOWN; shownQuery = query; }
     more.hidden = true;
     query = query.trim();
     if (texts.lang === "kk") { query = kazakhI(query); }
@@ -194,7 +195,7 @@
           (a.order - b.order);
       });
       render(results, query);
-      status.textContent = found.total ? countText(found.total) : texts.none;
+      status.textContent = found.total || found.unread ? countText(found.total, found.unread) : texts.none;
       list.setAttribute("aria-busy", "false");
       more.hidden = !found.more;
       var next = before && list.children[before] && list.children[before].querySelector("h2 a");
@@ -212,7 +213,7 @@
     run(input.value);
   }
   form.addEventListener("submit", function (event) { event.preventDefault(); fromForm(); });
-  more.addEventListener("click", function () { limit += SHOWN; run(input.value, true); });
+  more.addEventListener("click", function () { limit += SHOWN; run(shownQuery, true); });
   kindSelect.addEventListener("change", fromForm);
   labSelect.addEventListener("change", fromForm);
   document.getElementById("search-filters").hidden = false;
