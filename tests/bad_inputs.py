@@ -197,6 +197,8 @@ CASES: dict[str, Case] = {
     "milestone end without start": Case(edit("content/labs/impact-lab/2025.yaml", "    date: 2025-10-30\n",
                                              "    end: 2025-10-30\n"), (
         "content/labs/impact-lab/2025.yaml:16: error: 'end' without 'start'",)),
+    "translated heading without id": Case(edit("content/faq/sample.ru.md", " {#basics}", ""), (
+        "content/faq/sample.ru.md:4: error: the heading 'Основы' has no id",)),
     "section without id": Case(edit("content/faq/sample.en.md", "# Basics {#basics}", "# Basics"), (
         "content/faq/sample.en.md:4: error: the heading 'Basics' has no id",)),
     "question without id": Case(edit("content/faq/sample.en.md", "## Who can apply? {#who-can-apply}", "## Who can apply?"), (

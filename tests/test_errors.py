@@ -91,6 +91,10 @@ def test_an_id_written_with_capitals_or_spaces_is_shown_as_it_should_be_written(
             in result.stderr)
     assert "milestone id 'Open Call' is not an id\n    Write it as 'open-call'. Use lowercase" in result.stderr
     assert "'кино' in 'mentors' is not an id\n    Use lowercase Latin letters" in result.stderr
+    (sample_site / "content/places.yaml").write_text("true:\n  name: X\n", encoding="utf-8")
+    result = build(sample_site, "check", "--now", NOW)
+    assert "content/places.yaml:1: error: 'True' is not an id\n    Write it in quotes, or choose another id." \
+        in result.stderr
 
 
 def test_a_file_of_the_wrong_shape_says_what_shape_to_write(sample_site: Path, build) -> None:

@@ -491,13 +491,14 @@ def test_a_word_wider_than_the_card_is_cut_short_with_an_ellipsis_not_off_the_ed
 
 
 def test_a_date_that_starts_a_line_or_a_value_starts_with_a_capital(sample_site: Path) -> None:
-    """«Май 2025 г.» opening a news item's line, and «Июль 2025 г. и далее» as an edition's dates, on its card too."""
+    """«Май 2025 г.» opening a news item's line, «Июль 2025 г. и далее» as an edition's dates (on its card too) and
+    «Сентябрь 2025 г.» as its deadline."""
     (sample_site / "content/news/may.yaml").write_text("date: 2025-05\n", encoding="utf-8")
     (sample_site / "content/news/may.ru.md").write_text("---\ntitle: Майская новость\nsummary: Кратко.\n---\nТекст.\n",
                                                         encoding="utf-8")
     edition = sample_site / "content/labs/impact-lab/2025.yaml"
-    edition.write_text(edition.read_text(encoding="utf-8").replace("start: 2025-07-01\n", "start: 2025-07\n", 1),
-                       encoding="utf-8")
+    edition.write_text(edition.read_text(encoding="utf-8").replace("start: 2025-07-01\n", "start: 2025-07\n", 1)
+                       .replace("    end: 2025-09-30 23:59\n", "    end: 2025-09\n"), encoding="utf-8")
     result = run_build(sample_site, "--now", "2025-08-01")
     assert result.returncode == 0, result.stderr
     site = sample_site / "_site/ru"
@@ -508,4 +509,5 @@ def test_a_date_that_starts_a_line_or_a_value_starts_with_a_capital(sample_site:
     assert "Май 2025 г." in shown("news/index.html", r'<time datetime="2025-05">([^<]+)')
     assert "Май 2025 г." in shown("news/may/index.html", r'<time datetime="2025-05">([^<]+)')
     assert "Июль 2025 г. и далее" in shown("labs/impact-lab/2025/index.html", r"<dd>([^<]+)</dd>")
+    assert "Сентябрь 2025 г." in shown("labs/impact-lab/2025/index.html", r"<dd>([^<]+)</dd>")  # the deadline
     assert "Июль 2025 г. и далее" in shown("labs/index.html", r'<span class="nowrap-parts">([^<]+)')

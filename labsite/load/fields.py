@@ -25,7 +25,9 @@ SLUG_HINT = (f"Use lowercase Latin letters, digits and single hyphens, at most {
 
 def slug_hint(value: object) -> str:
     """:data:`SLUG_HINT`, opened by the id ``value`` would be written in lowercase with hyphens, when that is one."""
-    written = re.sub(r"[\s_]+", "-", str(value).strip().lower())
+    if not isinstance(value, str) or value in ("True", "False", "None"):  # true, false, null: read as values, not text
+        return f"Write it in quotes, or choose another id. {SLUG_HINT}"
+    written = re.sub(r"[\s_]+", "-", value.strip().lower())
     return f"Write it as '{written}'. {SLUG_HINT}" if is_slug(written) and written != value else SLUG_HINT
 
 

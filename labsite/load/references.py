@@ -91,7 +91,7 @@ def _check_faq_ids(content: Content, problems: Problems) -> None:
             text = faq.meta.texts[lang]
             for section in sections:
                 for anchor, line in ((section.id, section.line), *((q.id, q.line) for q in section.questions)):
-                    if anchor not in source_ids:
+                    if anchor and anchor not in source_ids:  # one without an id is told where it is parsed
                         problems.error(text.path, line, f"the id '{anchor}' is not in the source language's FAQ",
                                        "Every language uses the ids of the source text; correct or remove it.")
 
