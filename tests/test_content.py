@@ -322,6 +322,23 @@ def test_a_link_to_a_page_in_another_language_is_a_warning_at_its_line(sample_si
     assert result.stderr.count("leads to the page in") == 3
 
 
+def test_each_link_to_one_address_is_told_at_its_own_line_and_code_is_no_link(sample_site: Path) -> None:
+    result, lines = built_with(sample_site, "content/pages/about.ru.md", "\nАдрес `/en/about/` — английская версия.\n\n"
+                               "См. [о нас](/en/about/).\n\nИ ещё раз [о нас](/en/about/).\n")
+    told = re.findall(r"about\.ru\.md:(\d+): warning: the link to /en/about/ leads", result.stderr)
+    assert [lines[int(n) - 1] for n in told] == ["См. [о нас](/en/about/).", "И ещё раз [о нас](/en/about/)."]
+
+
+def test_links_in_an_editions_markdown_fields_are_checked_at_their_lines(sample_site: Path) -> None:
+    edition = sample_site / "content/labs/impact-lab/2025.en.md"
+    text = edition.read_text(encoding="utf-8")
+    edition.write_text(text.replace("---\n", "---\nhow_to_apply: |\n  Read first.\n\n  See [the labs](/ru/labs/).\n", 1),
+                       encoding="utf-8")
+    result = run_build(sample_site, "--now", "2025-08-01")
+    assert "content/labs/impact-lab/2025.en.md:5: warning: the link to /ru/labs/ leads to the page in Russian" \
+        in result.stderr
+
+
 def test_links_in_faq_answers_are_checked_at_their_own_lines(sample_site: Path) -> None:
     """A FAQ is converted one answer at a time: each answer's links are checked, each at the line of its answer."""
     result, _ = built_with(sample_site, "content/faq/sample.en.md", " See [the 2024 lab](/en/labs/impact-lab/2024/).\n\n"

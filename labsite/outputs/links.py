@@ -40,11 +40,12 @@ def link_problems(content: Content, pages: set[str], languages: tuple[str, ...],
     faqs = {faq.meta.path: faq for faq in content.faqs.values()}
     for meta in content.metas():
         for text in sorted(meta.texts.values(), key=lambda t: t.path):
-            for address, first in _links(content, text, faqs.get(meta.path)):
+            found_at: dict[tuple[int, int, str], int] = {}  # where each address was last found, by part
+            for address, part in _links(content, text, faqs.get(meta.path)):
                 target = page_of(address, languages)
                 if target is None or (target in pages and target.startswith(f"{text.lang}/")):
                     continue
-                line = _line_in(text, address, first)
+                line = _line_in(part, address, found_at)
                 if target not in pages:
                     problems.warn(text.path, line, f"the link to {address} leads to no page of the site: it is a "
                                                    "draft, not published yet, or a wrong address", HINT)
@@ -58,27 +59,53 @@ def link_problems(content: Content, pages: set[str], languages: tuple[str, ...],
     return problems
 
 
-def _links(content: Content, text: Text, faq: Faq | None) -> Iterator[tuple[str, int]]:
-    """Each address of the site a text links to, with the first line of the part that has it: the whole text, or
-    each of its answers for a FAQ's (a FAQ is converted one answer at a time)."""
-    parts = [(q.answer, q.line) for section in faq.sections.get(text.lang, ()) for q in section.questions] if faq \
-        else [(text.body, text.body_line)]
-    for markdown, first in parts:
+#: Where a text's links are written: the Markdown they are in, where in it that part starts, and its first line.
+Part = tuple[str, int, int]
+
+
+def _links(content: Content, text: Text, faq: Faq | None) -> Iterator[tuple[str, Part]]:
+    """Each address of the site a text links to, with the part of the text that has it: the body, or each answer of
+    a FAQ's (a FAQ is converted one answer at a time), and each Markdown field of its front matter (an edition's
+    ``how_to_apply``, say)."""
+    parts: list[tuple[str, Part]] = []
+    if faq is None:
+        parts.append((text.body, (text.body, 0, text.body_line)))
+    else:
+        for question in (q for section in faq.sections.get(text.lang, ()) for q in section.questions):
+            at = _offset(text.body, question.line - text.body_line)
+            parts.append((question.answer, (text.body, at, text.body_line + question.line - text.body_line)))
+    lines = getattr(text.front, "lines", {})
+    for name, value in text.front.items():
+        if isinstance(value, str) and value != text.body and value in content.html and name in lines:
+            block = "\n" in value.rstrip("\n")  # written as a block below its name ('how_to_apply: |')
+            parts.append((value, (value, 0, lines[name] + block)))
+    for markdown, part in parts:
         for address in map(html.unescape, _LINKED.findall(content.html.get(markdown, ""))):
-            yield address, first
+            yield address, part
 
 
-def _line_in(text: Text, address: str, first: int) -> int:
-    """The line of ``text`` where ``address`` is written whole (``/en`` not in ``/en/labs/``), from line ``first``
-    on, else ``first``."""
-    start = 0
-    for _ in range(first - text.body_line):
-        end = text.body.find("\n", start)
+def _offset(markdown: str, lines: int) -> int:
+    """Where the line ``lines`` lines into ``markdown`` starts."""
+    at = 0
+    for _ in range(lines):
+        end = markdown.find("\n", at)
         if end < 0:
             break
-        start = end + 1
-    found = re.compile(re.escape(address) + r"(?![\w/#?.~%-])").search(text.body, start)
-    return text.body_line + text.body.count("\n", 0, found.start()) if found else first
+        at = end + 1
+    return at
+
+
+def _line_in(part: Part, address: str, found_at: dict[tuple[int, int, str], int]) -> int:
+    """The line of the next place in ``part`` where ``address`` is written whole as a link's address (``/en`` not
+    in ``/en/labs/``, nor in `code`), after those found before; else the part's first line."""
+    markdown, start, first = part
+    key = (id(markdown), start, address)
+    pattern = re.compile(r"(?<![^\s(<\"'])" + re.escape(address) + r"(?![\w/#?.~%-])")
+    found = pattern.search(markdown, found_at.get(key, start))
+    if found is None:
+        return first
+    found_at[key] = found.end()
+    return first + markdown.count("\n", start, found.start())
 
 
 class LinksOutput:
