@@ -277,9 +277,15 @@ CASES: dict[str, Case] = {
         "content/pages/about.en.md:8: warning: a heading of level 4 ('####') after one of level 2: level 3 is skipped",
         "content/pages/about.en.md:10: warning: a heading of level 6 ('######') after one of level 4: level 5 is "
         "skipped"), runs=(("check", 0), ("build", 0))),
+    "a heading in an edition's block at its heading's level": Case(edit(
+        "content/labs/impact-lab/2025.en.md", "---\n", "---\nhow_to_apply: |\n  Read first.\n\n  ## Steps\n"), (
+        "content/labs/impact-lab/2025.en.md:5: warning: a heading of level 2 ('##') in a text whose headings start at "
+        "level 3: the page shows it below a level-2 heading (a partner's name, an edition's 'How to apply')",),
+        runs=(("check", 0), ("build", 0))),
     "a partner's heading at its name's level": Case(write("content/partners/acme.en.md", "## History\n\nText.\n"), (
         "content/partners/acme.en.md:1: warning: a heading of level 2 ('##') in a text whose headings start at "
-        "level 3: the name above the text is a level-2 heading",), runs=(("check", 0), ("build", 0))),
+        "level 3: the page shows it below a level-2 heading (a partner's name, an edition's 'How to apply')",),
+        runs=(("check", 0), ("build", 0))),
     "script in Markdown": Case(body("Hello <script>alert(1)</script> world."), (
         "content/pages/about.en.md:4: warning: the HTML tag <script> is not shown on the page",),
         runs=(("check", 0), ("build", 0), ("check --strict", 1)), absent=("alert(1)", "<script>alert")),

@@ -31,6 +31,8 @@ TEXT_FIELDS = schema.text_table()
 #: The level of the heading each kind's text is shown below: its page's title, or a partner's name on the partners
 #: page. A FAQ's headings are its sections and questions, checked as such.
 HEADINGS_UNDER = {"lab": 1, "edition": 1, "person": 1, "article": 1, "page": 1, "partner": 2}
+#: An edition's Markdown blocks, each shown below a level-2 heading of its own ("How to apply").
+EDITION_BLOCKS = ("eligibility", "benefits", "how_to_apply", "selection")
 #: The front matter fields of each kind that hold text (not a block, as an edition's ``schedule`` labels).
 TEXT_ONLY = {kind.name: tuple(f.name for f in kind.text if f.type == schema.TEXT) for kind in schema.KINDS.values()}
 
@@ -189,6 +191,9 @@ class _Reader:
                 if isinstance(page.front.get(name), str):
                     check_markdown(page.front[name], rel, front.line(name), self.problems, self.conversions,
                                    whole=False)
+                if kind == "edition" and name in EDITION_BLOCKS and isinstance(page.front.get(name), str):
+                    block = "\n" in page.front[name].rstrip("\n")  # its lines start below its name
+                    check_headings(page.front[name], rel, front.line(name) + block, 2, self.problems, self.conversions)
             source_hash = front.text("source_hash")
             texts[lang] = Text(lang, rel, page.front, page.body, page.body_line, source_hash,
                                text_hash(page.front, page.body))

@@ -17,7 +17,8 @@ _PREFIX = re.compile(r"^(?:[ \t>]|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))*", re.M)
 _LEVEL = re.compile(r"<(/?)(?:ul|ol|blockquote)[ >]")
 _HEADING = re.compile(r"<h([1-6])[\s>]")
 #: Why a text's headings start below a level: what the page shows above the text at that level.
-ABOVE = {1: "the page's title is its one level-1 heading", 2: "the name above the text is a level-2 heading"}
+ABOVE = {1: "the page's title is its one level-1 heading",
+         2: "the page shows it below a level-2 heading (a partner's name, an edition's 'How to apply')"}
 
 
 def depth(html: str) -> int:
