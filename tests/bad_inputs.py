@@ -270,8 +270,8 @@ CASES: dict[str, Case] = {
         "content/pages/about.en.md:4: warning: a heading of level 1 ('#') in a text whose headings start at level 2: "
         "the page's title is its one level-1 heading",), runs=(("check", 0), ("build", 0), ("check --strict", 1))),
     "an underlined level-1 heading": Case(body("Intro.\n\nAbout\n=====\n\nText."), (
-        "content/pages/about.en.md:6: warning: a heading of level 1 ('#') in a text whose headings start at level 2: "
-        "the page's title is its one level-1 heading",),
+        "content/pages/about.en.md:6: warning: a heading of level 1 ('underlined with =') in a text whose headings "
+        "start at level 2: the page's title is its one level-1 heading",),
         runs=(("check", 0), ("build", 0))),
     "a skipped heading level": Case(body("## Part\n\nText.\n\n#### Detail\n\n###### Fine print"), (
         "content/pages/about.en.md:8: warning: a heading of level 4 ('####') after one of level 2: level 3 is skipped",

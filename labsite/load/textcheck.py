@@ -77,9 +77,11 @@ def check_headings(text: str, path: str, first_line: int, under: int, problems: 
     levels = [int(level) for level in _HEADING.findall(html if html is not None else to_html(text))]
     if all(under < level <= before + 1 for before, level in zip([under, *levels], levels, strict=False)):
         return
-    before = under
+    before, lines = under, text.splitlines()
     for level, index in heading_lines(text):
-        marks, wanted = "#" * level, "#" * min(before + 1, 6)
+        written = "#" * level if index < len(lines) and lines[index].lstrip().startswith("#") else \
+            f"underlined with {'=' if level == 1 else '-'}"
+        marks, wanted = written, "#" * min(before + 1, 6)
         if level <= under:
             problems.warn(path, first_line + index, f"a heading of level {level} ('{marks}') in a text whose "
                           f"headings start at level {under + 1}: {ABOVE.get(under, 'the page has it above')}",
