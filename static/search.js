@@ -158,9 +158,8 @@
       return merged;
     });
   }
-  /* The data of the results, best first, up to the limit; with a filter chosen, of the first FILTERED results that
-     pass it. Pages without the query's words are left out; when any of those read is, the count is of those read
-     that have them. */
+  /* The data of the results, best first, up to the limit: of as many results, or with a filter chosen, of FILTERED
+     results for every SHOWN of the limit, those that pass it. Pages without the query's words are left out. */
   function resultData(results, query) {
     var filtered = kindSelect.value || labSelect.value;
     var read = results.slice(0, filtered ? FILTERED * limit / SHOWN : limit);
