@@ -421,3 +421,14 @@ def test_a_failure_of_the_background_search_index_is_told_not_swallowed(
     assert "internal error: RuntimeError('the index could not be put together')" in said
     assert "The search index was not updated; the previous one is still served." in said
     assert b"kinoteka" in preview.respond("/en/about/").body  # the edited page is still served
+
+
+def test_a_link_edited_in_an_editions_block_is_checked_again_in_the_preview(sample_site: Path) -> None:
+    """The links of a text's Markdown fields (how_to_apply) count among what the check of links reads."""
+    rel = "content/labs/impact-lab/2025.en.md"
+    edit(sample_site, rel, "---\n", "---\nhow_to_apply: |\n  See [the labs](/en/labs/).\n")
+    first = rebuild(sample_site, OPTIONS, None, scan(sample_site))
+    assert not [p for p in first.warnings if "leads to the page in" in p.message]
+    second = _edited(sample_site, first, rel, "(/en/labs/)", "(/ru/labs/)")
+    assert [str(p).split("\n")[0] for p in second.warnings if "leads to the page in" in p.message] == [
+        f"{rel}:3: warning: the link to /ru/labs/ leads to the page in Russian, from a text in English"]

@@ -19,7 +19,7 @@ from .paths import OUTSIDE_HINT, link_problem, read_source
 from .schedule import read_schedule
 from .sources import Source, kind_of
 from .textcheck import check_headings, check_markdown
-from .yamlsource import FrontMatterFile, YamlError, line_of, parse_yaml, split_front_matter
+from .yamlsource import FrontMatterFile, YamlError, line_of, parse_yaml, split_front_matter, value_line
 
 COMMON = schema.names(schema.COMMON)
 TEXT_COMMON = schema.names(schema.TEXT_COMMON)
@@ -192,8 +192,8 @@ class _Reader:
                     check_markdown(page.front[name], rel, front.line(name), self.problems, self.conversions,
                                    whole=False)
                 if kind == "edition" and name in EDITION_BLOCKS and isinstance(page.front.get(name), str):
-                    block = "\n" in page.front[name].rstrip("\n")  # its lines start below its name
-                    check_headings(page.front[name], rel, front.line(name) + block, 2, self.problems, self.conversions)
+                    check_headings(page.front[name], rel, value_line(page.front, name), 2, self.problems,
+                                   self.conversions)
             source_hash = front.text("source_hash")
             texts[lang] = Text(lang, rel, page.front, page.body, page.body_line, source_hash,
                                text_hash(page.front, page.body))

@@ -69,6 +69,13 @@ def line_of(value: Any, key: str | int | None = None, default: int = 0) -> int:
     return getattr(value, "line", default) or default
 
 
+def value_line(mapping: Any, key: str) -> int:
+    """The line where the value of ``key`` starts: the key's own, or the next one for a block (``key: |``), whose
+    text keeps its last line end as a value on the key's line does not."""
+    value = mapping.get(key)
+    return line_of(mapping, key) + (isinstance(value, str) and value.endswith("\n"))
+
+
 def text_of(mapping: Any, key: str) -> str | None:
     """A value of ``mapping`` as the text the editor typed (``010`` stays ``010``); ``None`` for blocks and lists."""
     value = mapping.get(key)

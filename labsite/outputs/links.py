@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 
 from babel import Locale
 
+from ..load.yamlsource import value_line
 from ..model.items import Content, Faq, Text
 from ..model.problems import Problems
 from .kind import Given, Made
@@ -74,11 +75,9 @@ def _links(content: Content, text: Text, faq: Faq | None) -> Iterator[tuple[str,
         for question in (q for section in faq.sections.get(text.lang, ()) for q in section.questions):
             at = _offset(text.body, question.line - text.body_line)
             parts.append((question.answer, (text.body, at, text.body_line + question.line - text.body_line)))
-    lines = getattr(text.front, "lines", {})
     for name, value in text.front.items():
-        if isinstance(value, str) and value != text.body and value in content.html and name in lines:
-            block = "\n" in value.rstrip("\n")  # written as a block below its name ('how_to_apply: |')
-            parts.append((value, (value, 0, lines[name] + block)))
+        if isinstance(value, str) and value != text.body and value in content.html:
+            parts.append((value, (value, 0, value_line(text.front, name))))
     for markdown, part in parts:
         for address in map(html.unescape, _LINKED.findall(content.html.get(markdown, ""))):
             yield address, part
@@ -114,10 +113,11 @@ class LinksOutput:
     name = "links"
 
     def reads(self, given: Given) -> object:
-        """The pages made, and the texts of the published items."""
+        """The pages made, and the texts of the published items: their bodies and front matter (Markdown fields,
+        such as an edition's ``how_to_apply``, have links too), with its lines."""
         return (sorted(path for path in given.rendered if path.endswith("index.html")),
-                [(text.path, text.body_line, text.body) for meta in given.content.metas()
-                 for text in meta.texts.values()])
+                [(text.path, text.body_line, text.body, dict(text.front), getattr(text.front, "lines", {}))
+                 for meta in given.content.metas() for text in meta.texts.values()])
 
     def make(self, given: Given, reads: object = None) -> Made:
         """The warnings, and no file."""
