@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
@@ -82,7 +83,8 @@ def read_catalog(root: Path, lang: str, problems: Problems) -> CatalogReport:
     found = check_lines(data, rel, problems)
     if found is None:
         return CatalogReport(lang, rel, None, ())
-    if _wrong_count(data, lang, rel, problems):  # Babel would refuse the first plural with more forms than it says
+    header = _header(data, lang)
+    if _wrong_count(header, lang, rel, problems):  # Babel would refuse the first plural with more forms than it says
         return CatalogReport(lang, rel, None, ())
     try:
         catalog = read_po(io.BytesIO(data), locale=lang, abort_invalid=True)
@@ -92,7 +94,7 @@ def read_catalog(root: Path, lang: str, problems: Problems) -> CatalogReport:
     except (ValueError, UnicodeDecodeError) as exc:
         problems.error(rel, 0, f"the catalogue cannot be read: {exc}", PO_HINT)
         return CatalogReport(lang, rel, None, ())
-    _check_plural_header(catalog, lang, rel, data, problems)
+    _check_plural_header(catalog, header, lang, rel, data, problems)
     forms = form_counts(found)
     entries = []
     for message in catalog:
@@ -159,35 +161,48 @@ def complete(message: Message) -> bool:
     return bool(message.id) and not message.fuzzy and all(_strings(message))
 
 
-def _check_plural_header(catalog: Catalog, lang: str, rel: str, data: bytes, problems: Problems) -> None:
-    """The Plural-Forms header must match the language's own rule."""
+class _Header(NamedTuple):
+    """What a catalogue's Plural-Forms header should say, and what it says."""
+
+    forms: int  # the language's number of plural forms
+    rule: str  # the language's plural rule
+    written: int | None  # the header's nplurals, if it gives one
+    line: int  # the header's line
+    hint: str  # the header to write
+
+
+def _header(data: bytes, lang: str) -> _Header:
+    """The Plural-Forms header of a catalogue's bytes, beside the one of ``lang``."""
     expected = get_plural(Locale.parse(lang))
-    hint = f'Write "Plural-Forms: nplurals={expected.num_plurals}; plural={expected.plural_expr};\\n".'
+    match = re.search(rb"nplurals\s*=\s*(\d+)", data)
+    return _Header(expected.num_plurals, expected.plural_expr, int(match.group(1)) if match else None,
+                   data[: match.start()].count(b"\n") + 1 if match else 1,
+                   f'Write "Plural-Forms: nplurals={expected.num_plurals}; plural={expected.plural_expr};\\n".')
+
+
+def _check_plural_header(catalog: Catalog, header: _Header, lang: str, rel: str, data: bytes,
+                         problems: Problems) -> None:
+    """The Plural-Forms header's rule must be the language's own."""
     try:
         gettext.c2py(catalog.plural_expr)
     except ValueError as exc:
-        header = data.find(b"Plural-Forms")
-        line = data[:header].count(b"\n") + 1 if header >= 0 else 1
-        problems.error(rel, line, f"the plural rule in the header cannot be read: {exc}", hint)
+        found = data.find(b"Plural-Forms")
+        line = data[:found].count(b"\n") + 1 if found >= 0 else 1
+        problems.error(rel, line, f"the plural rule in the header cannot be read: {exc}", header.hint)
         return
-    match = re.search(rb"nplurals\s*=\s*(\d+)", data)
-    line = data[: match.start()].count(b"\n") + 1 if match else 1
-    rule, right = gettext.c2py(catalog.plural_expr), gettext.c2py(expected.plural_expr)
+    rule, right = gettext.c2py(catalog.plural_expr), gettext.c2py(header.rule)
     wrong = next((n for n in range(1001) if rule(n) != right(n)), None)
     if wrong is not None:  # each count must take the form the language's rule gives it
-        problems.error(rel, line, f"the plural rule in the header gives the count {wrong} the form {rule(wrong)}, "
-                       f"but in '{lang}' it takes the form {right(wrong)}", hint)
+        problems.error(rel, header.line, f"the plural rule in the header gives the count {wrong} the form "
+                       f"{rule(wrong)}, but in '{lang}' it takes the form {right(wrong)}", header.hint)
 
 
-def _wrong_count(data: bytes, lang: str, rel: str, problems: Problems) -> bool:
+def _wrong_count(header: _Header, lang: str, rel: str, problems: Problems) -> bool:
     """Whether the header's ``nplurals`` is not the number of plural forms of ``lang`` (an error at its line)."""
-    expected = get_plural(Locale.parse(lang))
-    match = re.search(rb"nplurals\s*=\s*(\d+)", data)
-    if match is None or int(match.group(1)) == expected.num_plurals:
+    if header.written is None or header.written == header.forms:
         return False
-    problems.error(rel, data[: match.start()].count(b"\n") + 1, f"the header says nplurals={int(match.group(1))}, "
-                   f"but '{lang}' has {expected.num_plurals} plural forms",
-                   f'Write "Plural-Forms: nplurals={expected.num_plurals}; plural={expected.plural_expr};\\n".')
+    problems.error(rel, header.line, f"the header says nplurals={header.written}, but '{lang}' has {header.forms} "
+                   "plural forms", header.hint)
     return True
 
 

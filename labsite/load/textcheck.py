@@ -79,9 +79,8 @@ def check_headings(text: str, path: str, first_line: int, under: int, problems: 
         return
     before, lines = under, text.splitlines()
     for level, index in heading_lines(text):
-        written = "#" * level if index < len(lines) and lines[index].lstrip().startswith("#") else \
+        marks = "#" * level if index < len(lines) and lines[index].lstrip().startswith("#") else \
             f"underlined with {'=' if level == 1 else '-'}"
-        marks, wanted = written, "#" * min(before + 1, 6)
         if level <= under:
             problems.warn(path, first_line + index, f"a heading of level {level} ('{marks}') in a text whose "
                           f"headings start at level {under + 1}: {ABOVE.get(under, 'the page has it above')}",
@@ -89,8 +88,8 @@ def check_headings(text: str, path: str, first_line: int, under: int, problems: 
         elif level > before + 1:
             skipped = f"level {before + 1} is" if level == before + 2 else f"levels {before + 1} to {level - 1} are"
             problems.warn(path, first_line + index, f"a heading of level {level} ('{marks}') after one of level "
-                          f"{before}: {skipped} skipped", f"Use '{wanted}' here: screen readers list a page by its "
-                          "headings, and read a skipped level as a part left out.")
+                          f"{before}: {skipped} skipped", f"Use '{'#' * (before + 1)}' here: screen readers list a "
+                          "page by its headings, and read a skipped level as a part left out.")
         before = max(level, under)
 
 

@@ -37,7 +37,7 @@ def link_problems(content: Content, pages: set[str], languages: tuple[str, ...],
                   names: Mapping[str, str] | None = None) -> Problems:
     """A warning at each line of a text that links to a page of the site that is not among ``pages``, or to one in
     another language than the text's (``names``: each language's name, for the message)."""
-    problems = Problems()
+    problems, names = Problems(), names or {}
     faqs = {faq.meta.path: faq for faq in content.faqs.values()}
     for meta in content.metas():
         for text in sorted(meta.texts.values(), key=lambda t: t.path):
@@ -52,9 +52,9 @@ def link_problems(content: Content, pages: set[str], languages: tuple[str, ...],
                                                    "draft, not published yet, or a wrong address", HINT)
                 elif (lang := target.split("/", 1)[0]) != text.lang:
                     own = f"/{text.lang}/{address.lstrip('/').partition('/')[2]}"
-                    named = (names or {}).get(lang, lang)
-                    problems.warn(text.path, line, f"the link to {address} leads to the page in {named}, from a "
-                                                   f"text in {(names or {}).get(text.lang, text.lang)}",
+                    problems.warn(text.path, line, f"the link to {address} leads to the page in "
+                                                   f"{names.get(lang, lang)}, from a text in "
+                                                   f"{names.get(text.lang, text.lang)}",
                                   f"Link to {own}, the page in this text's language (a translated text keeps the "
                                   "addresses of the one it was translated from).")
     return problems
@@ -74,7 +74,7 @@ def _links(content: Content, text: Text, faq: Faq | None) -> Iterator[tuple[str,
     else:
         for question in (q for section in faq.sections.get(text.lang, ()) for q in section.questions):
             at = _offset(text.body, question.line - text.body_line)
-            parts.append((question.answer, (text.body, at, text.body_line + question.line - text.body_line)))
+            parts.append((question.answer, (text.body, at, question.line)))
     for name, value in text.front.items():
         if isinstance(value, str) and value != text.body and value in content.html:
             parts.append((value, (value, 0, value_line(text.front, name))))
