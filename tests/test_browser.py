@@ -85,6 +85,27 @@ def test_pages_fit_the_screen_and_are_saved_as_screenshots(browser: Browser, bas
         context.close()
 
 
+@pytest.mark.parametrize("width", (1024, 1280, 1440))
+def test_wide_header_keeps_the_menu_links_in_one_row(browser: Browser, base_url: str, width: int) -> None:
+    """On a wide screen every language's menu links stand in one row, below the logo, with the search field."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        for lang in LANGS:
+            page.goto(f"{base_url}/{lang}/")
+            links = page.evaluate("[...document.querySelectorAll('.menu nav a')]"
+                                  ".map(a => [a.getBoundingClientRect().top, a.getBoundingClientRect().bottom])")
+            tops = {round(top) for top, _ in links}
+            assert len(links) >= 5 and len(tops) == 1, f"/{lang}/ at {width} px: menu rows at {sorted(tops)}"
+            brand, search = (page.locator(selector).bounding_box() for selector in (".brand", ".site-search"))
+            assert brand is not None and search is not None
+            assert links[0][0] >= brand["y"] + brand["height"], f"/{lang}/ at {width} px: the menu is beside the logo"
+            middle = search["y"] + search["height"] / 2
+            assert links[0][0] < middle < links[0][1], f"/{lang}/ at {width} px: the search field is off the menu's row"
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("width", (360, 1280))
 def test_menu_works_without_javascript(browser: Browser, base_url: str, width: int) -> None:
     context = browser.new_context(java_script_enabled=False, viewport={"width": width, "height": 800})
