@@ -195,3 +195,25 @@ def test_a_build_waits_while_another_writes_its_site(sample_site: Path) -> None:
     assert waiting.wait(timeout=120) == 0
     assert "Waiting for another build that is writing _site/ to finish…" in (waiting.stderr.read() if waiting.stderr else "")
     assert (target / "index.html").is_file()
+
+
+def modes(site: Path) -> set[tuple[str, int]]:
+    """The kinds of entry of the site with their permission bits."""
+    return {("folder" if p.is_dir() else "file", p.stat().st_mode & 0o777) for p in [site, *site.rglob("*")]}
+
+
+def test_the_site_is_readable_by_the_web_server_whatever_the_umask(sample_site: Path) -> None:
+    """A build under a strict umask still writes a site that a server running as another user can read, and a later
+    build gives files left unreadable (by hand, or by an older build) their mode back, even those it links."""
+    argv = [str(PROJECT / "build.py"), "build", "--root", str(sample_site), "--now", AT]
+    strict = f"import os, runpy, sys; os.umask(0o077); sys.argv = {argv!r}; runpy.run_path(sys.argv[0], run_name='__main__')"
+    result = subprocess.run([sys.executable, "-c", strict], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    site = sample_site / "_site"
+    assert modes(site) == {("folder", 0o755), ("file", 0o644)}
+    for path in (site / ABOUT, site / f"{ABOUT}.br", site / "en/index.html"):
+        path.chmod(0o600)
+    (site / "en/about").chmod(0o700)
+    result = run_build(sample_site, "--now", AT)
+    assert result.returncode == 0, result.stderr
+    assert modes(site) == {("folder", 0o755), ("file", 0o644)}

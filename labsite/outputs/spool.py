@@ -39,13 +39,16 @@ def checked(rel: str) -> str:
     return rel
 
 
-def make_parent(path: str, made: set[str]) -> None:
-    """Make the folder of ``path`` unless ``made`` (the folders made so far, updated here) holds it."""
+def make_parent(path: str, made: set[str], mode: int | None = None) -> None:
+    """Make the folder of ``path`` unless ``made`` (the folders made so far, updated here) holds it; with ``mode``,
+    each folder made gets that mode, whatever the umask."""
     parent = os.path.dirname(path)
     if parent not in made:
         os.makedirs(parent, exist_ok=True)
         while parent not in made and parent != os.path.dirname(parent):
             made.add(parent)
+            if mode is not None:
+                os.chmod(parent, mode)
             parent = os.path.dirname(parent)
 
 

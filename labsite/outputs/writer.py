@@ -34,6 +34,9 @@ def reason(exc: OSError) -> str:
 
 #: How many files are compressed at a time: their copies are written and let go before the next batch.
 BATCH = 256
+#: The modes of the site's files and folders, whatever the umask of the build and of the builds before it: a web
+#: server reads the site as a user of its own.
+FILE_MODE, FOLDER_MODE = 0o644, 0o755
 
 
 class Compressor(Protocol):
@@ -78,7 +81,7 @@ def _write_site(files: Mapping[str, bytes], target: Path, then: Callable[[], obj
         recorded = _write_all(stage, files, compressor, previous)
         extra = late() if late is not None else {}
         recorded.update(_write_all(stage, extra, compressor, previous))
-        os.chmod(staging, 0o755)
+        os.chmod(staging, FOLDER_MODE)
         with deferred_interrupt():
             swap_in(staging, target)
             if then is not None:
@@ -114,7 +117,7 @@ def _replace(target: Path, kept: Manifest, replaced: Mapping[str, bytes], manife
         temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
         try:
             temporary.write_bytes(data)
-            os.chmod(temporary, 0o644)
+            os.chmod(temporary, FILE_MODE)
             with deferred_interrupt():
                 os.replace(temporary, path)
         except BaseException:
@@ -183,13 +186,21 @@ class _Stage:
         path = os.path.join(self.staging, checked(rel))
         if rel in self.sizes:  # written twice: the first may be a link to the previous site, never write into it
             os.unlink(path)
-        make_parent(path, self.made)
+        make_parent(path, self.made, FOLDER_MODE)
         return path
+
+    def placed(self, rel: str, path: str) -> None:
+        """Count the file ``rel`` now at ``path``, given the site's file mode if it has another."""
+        found = os.lstat(path)
+        if stat.S_IMODE(found.st_mode) != FILE_MODE:
+            os.chmod(path, FILE_MODE)
+        self.sizes[rel] = found.st_size
 
     def write(self, rel: str, data: bytes) -> None:
         """Write a new file."""
-        Path(self.path(rel)).write_bytes(data)
-        self.sizes[rel] = len(data)
+        path = self.path(rel)
+        Path(path).write_bytes(data)
+        self.placed(rel, path)
 
     def put(self, rel: str, data: bytes, spooled: str | None = None) -> bool:
         """Link ``rel`` from the previous site when it holds the same bytes, else write it (link it from where it
@@ -201,8 +212,9 @@ class _Stage:
         if spooled is None:
             self.write(rel, data)
         else:
-            link_or_copy(spooled, self.path(rel))
-            self.sizes[rel] = len(data)
+            path = self.path(rel)
+            link_or_copy(spooled, path)
+            self.placed(rel, path)
         return False
 
     def inside(self, folder: str) -> bool:
@@ -222,7 +234,7 @@ class _Stage:
         assert self.previous is not None
         path = self.path(rel)
         link_or_copy(self.previous / rel, path)
-        self.sizes[rel] = os.lstat(path).st_size
+        self.placed(rel, path)
 
 
 def _same(path: Path, data: bytes) -> bool:
