@@ -20,11 +20,17 @@ import traceback
 from pathlib import Path
 from typing import TextIO
 
-from labsite.build.run import BuildResult, Options, StateNotSaved, WriteFailed, build_site
-from labsite.load.workers import default_jobs
-from labsite.model.dates import FIRST_YEAR, LAST_YEAR
-from labsite.model.problems import BuildFailed, Problem
-from labsite.outputs.writer import reason
+try:
+    from labsite.build.run import BuildResult, Options, StateNotSaved, WriteFailed, build_site
+    from labsite.load.workers import default_jobs
+    from labsite.model.dates import FIRST_YEAR, LAST_YEAR
+    from labsite.model.problems import BuildFailed, Problem
+    from labsite.outputs.writer import reason
+except ModuleNotFoundError as missing:  # run by a Python without the project's packages, not by the one make sets up
+    if (missing.name or "").partition(".")[0] == "labsite":
+        raise
+    sys.exit(f"error: the Python package '{missing.name}' is not installed for {sys.executable}. Run `make site` "
+             "once, then run the generator as .venv/bin/python build.py … (README.md: Set-up on a fresh machine).")
 
 HERE = Path(__file__).resolve().parent
 COMMANDS = ("build", "check", "serve", "i18n", "server-config", "new", "schemas")
@@ -226,7 +232,7 @@ def cmd_server_config(args: argparse.Namespace) -> int:
     """Print the web server configuration for the built site."""
     from labsite.load.config import load_config
     from labsite.model.problems import Problems
-    from labsite.outputs.nginx import ConfigError, nginx_config
+    from labsite.outputs.nginx import ConfigError, check_root, closed_folder, nginx_config
 
     problems = Problems()
     config = load_config(args.project, problems)
@@ -235,9 +241,15 @@ def cmd_server_config(args: argparse.Namespace) -> int:
         return 1
     try:
         print(nginx_config(config, args.listen, args.root or config.output_path), end="")
+        closed = closed_folder(check_root(args.root or config.output_path))
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    if closed is not None:
+        print(f"warning: {closed} lets no other user through (mode {closed.stat().st_mode & 0o777:o}), so nginx's "
+              "workers, which run as 'nobody' when nginx is started as root, would answer 403 for every page. "
+              "Keep the project in a folder every user may pass through, such as /srv/alternativa, or add a "
+              "'user' line for the folder's owner to the configuration.", file=sys.stderr)
     return 0
 
 

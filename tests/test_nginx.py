@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -303,3 +305,25 @@ def test_only_code_that_would_run_inline_is_reported() -> None:
 <body><a href="javascript:void(0)" onclick="go()">x</a><p data-style="x" class="s">ok</p></body></html>"""
     assert inline_code(page) == [(4, "an inline <script>"), (5, "a <style> element"),
                                  (6, "the event handler onclick= on <a>"), (6, "a javascript: address on <a>")]
+
+
+def test_a_site_other_users_cannot_reach_is_warned_about() -> None:
+    """nginx started as root reads the site as 'nobody': a folder on the way that shuts other users out is named."""
+    base = Path(tempfile.mkdtemp(prefix="labsite-reach-", dir="/tmp"))
+    try:
+        base.chmod(0o711)
+        for name, mode in (("open", 0o755), ("closed", 0o700)):
+            (base / name).mkdir()
+            (base / name).chmod(mode)
+            copy_site("valid", base / name / "site")
+        said = {}
+        for name in ("open", "closed"):
+            result = subprocess.run([sys.executable, str(PROJECT / "build.py"), "server-config", "nginx", "--project",
+                                     str(base / name / "site")], capture_output=True, text=True, timeout=60)
+            assert result.returncode == 0 and "server {" in result.stdout, result.stderr
+            said[name] = result.stderr
+        assert said["open"] == ""
+        assert said["closed"].startswith(f"warning: {base / 'closed'} lets no other user through (mode 700)")
+        assert "/srv/alternativa" in said["closed"] and "Traceback" not in said["closed"]
+    finally:
+        shutil.rmtree(base)

@@ -121,6 +121,16 @@ def test_a_clean_clone_builds_with_the_readme_command_and_changes_nothing(tmp_pa
     assert status == ""
 
 
+@pytest.mark.parametrize("args", [[], ["--help"], ["check"]])
+def test_a_python_without_the_packages_is_told_how_to_set_up(args: list[str]) -> None:
+    """``python3 build.py`` with the system's Python (no site packages here: ``-S``) says what to run instead."""
+    result = subprocess.run([sys.executable, "-S", str(PROJECT / "build.py"), *args], capture_output=True, text=True,
+                            timeout=60, cwd=PROJECT)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("error: the Python package '") and "Traceback" not in result.stderr
+    assert "Run `make site` once, then run the generator as .venv/bin/python build.py" in result.stderr
+
+
 def test_leftovers_of_an_interrupted_build_are_ignored_by_git() -> None:
     ignored = subprocess.run(["git", "check-ignore", "._site.new-x1/", "._site.old-x2/", "_site/"], cwd=PROJECT,
                              capture_output=True, text=True).stdout.split()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import stat
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -60,6 +61,22 @@ def check_root(root: Path) -> Path:
     if root.exists() and not root.is_dir():
         raise ConfigError(f"--root {str(root)!r} is a file, not the folder of a built site")
     return root
+
+
+def closed_folder(root: Path) -> Path | None:
+    """The first folder on the way to ``root`` (``root`` included) that lets no other user through, or ``None``.
+
+    nginx started as root runs its workers as ``nobody``: they reach the site's files only through folders that let
+    other users through (the build makes the site's own folders so, whatever the umask).
+    """
+    for folder in (*reversed(root.parents), root):
+        try:
+            mode = folder.stat().st_mode
+        except OSError:  # not there yet (the site not built): nothing to say
+            return None
+        if not mode & stat.S_IXOTH:
+            return folder
+    return None
 
 
 def content_types() -> tuple[dict[str, list[str]], list[str]]:
