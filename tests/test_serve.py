@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route
 
 from labsite.build.incremental import Build, rebuild, scan
 from labsite.build.run import Options, build_site
 from labsite.commands import serve
-from labsite.commands.serve import Preview, find
+from labsite.commands.serve import LAST_GOOD, Preview, find
 from labsite.model.problems import BuildFailed
 from tests.conftest import PROJECT, copy_site, run_build
 
@@ -363,6 +363,55 @@ def test_an_open_page_reloads_by_itself_after_an_edit(served: Served, page: Page
     edit(served.root, PERSON_EN, "role: Producer", "role: Sound designer")
     page.wait_for_function("document.body.innerText.includes('Sound designer')", timeout=15_000)
     assert page.evaluate("window.beforeTheEdit === undefined"), "the page was not reloaded"
+
+
+def test_a_tab_still_loading_when_a_rebuild_ends_reloads_once_it_connects(served: Served, page: Page) -> None:
+    """The reload a rebuild asks for reaches only the tabs connected then: a tab whose live-reload script is still
+    on its way (it was reloading after the rebuild before) is reloaded as soon as it connects."""
+    held: list[Route] = []
+
+    def hold_the_first(route: Route) -> None:
+        """The first load of the script stays on its way until let go below; those after it pass."""
+        if held:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/livereload.js*", hold_the_first)
+    page.goto(f"{served.url}/en/people/jane-doe/", wait_until="domcontentloaded")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held and "Producer" in page.inner_text("body")
+    page.evaluate("window.beforeTheEdit = true")
+    edit(served.root, PERSON_EN, "role: Producer", "role: Sound designer")
+    assert wait_for(lambda: b"Sound designer" in served.get("/en/labs/impact-lab/2025/")[2])  # rebuilt, no reload
+    assert page.evaluate("window.beforeTheEdit === true") and "Producer" in page.inner_text("body")
+    held[0].continue_()
+    page.wait_for_function("document.body.innerText.includes('Sound designer')", timeout=15_000)
+    assert page.evaluate("window.beforeTheEdit === undefined"), "the page was not reloaded"
+
+
+def test_the_last_good_page_says_that_the_build_is_broken(sample_site: Path) -> None:
+    preview = Preview(sample_site, lambda: Options(OPTIONS.now), write=False)
+    try:
+        assert preview.refresh()
+        assert b'role="alert"' not in preview.respond("/en/about/", LAST_GOOD).body
+        edit(sample_site, EDITION_FACTS, "format: online", "format: [online")
+        assert preview.refresh()
+        assert preview.respond("/en/about/").status == 500
+        shown = preview.respond("/en/about/", LAST_GOOD)
+        assert shown.status == 200 and b"<h1" in shown.body
+        banner = re.search(rb'<body[^>]*><p class="draft-banner" role="alert">(.*?)</p>', shown.body)
+        assert banner is not None, shown.body[:400]
+        assert banner.group(1) == (b'The site could not be rebuilt: 1 error(s). This is the last good version of this '
+                                   b'page. <a href="/en/about/">Show the errors</a>')
+        edit(sample_site, EDITION_FACTS, "format: [online", "format: online")
+        assert preview.refresh()
+        assert b'role="alert"' not in preview.respond("/en/about/", LAST_GOOD).body
+    finally:
+        preview.writer.shutdown(wait=True)
 
 
 def test_a_taken_port_is_reported_without_building(sample_site: Path) -> None:

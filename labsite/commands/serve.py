@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import logging
 import socket
 import sys
@@ -14,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from ..build.incremental import Build, Stamp, changed_files, complete, rebuild, scan
 from ..build.pipeline import Options
@@ -78,6 +79,15 @@ def error_page(problems: Iterable[Problem], last_good: str = "") -> bytes:
     return ERROR_PAGE.format(summary=summary, problems=html.escape(text), last_good=link).encode("utf-8")
 
 
+def with_broken_banner(page: bytes, url_path: str, summary: str) -> bytes:
+    """A last good page with a banner at the top saying that the build is broken, linking to its errors."""
+    banner = (f'<p class="draft-banner" role="alert">The site could not be rebuilt: {html.escape(summary)} This is '
+              f'the last good version of this page. <a href="{html.escape(quote(url_path))}">Show the errors</a></p>')
+    start = page.find(b"<body")
+    end = page.find(b">", start) + 1 if start >= 0 else 0
+    return page[:end] + banner.encode("utf-8") + page[end:]
+
+
 def find(url_path: str, files: Mapping[str, bytes]) -> tuple[int, str]:
     """Map a decoded URL path to an output file: (200, file), (301, new URL path), (403, "") or (404, 404 page)."""
     if "\\" in url_path or "\0" in url_path or not url_path.startswith("/"):
@@ -104,6 +114,10 @@ class Preview:
         self.build: Build | None = None
         self.problems: list[Problem] = []
         self.seen: dict[str, Stamp] = {}
+        #: Counts the rebuilds that open tabs must show (one per :meth:`refresh` that asks them to reload).
+        self.generation = 0
+        #: The :attr:`generation` each page address was last answered with (see :meth:`stale`).
+        self.answered: dict[str, int] = {}
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="preview-writer")
         #: Held while the current build is replaced (by a rebuild, or by the writer completing it).
         self.lock = threading.Lock()
@@ -114,6 +128,7 @@ class Preview:
         if stamps == self.seen:
             return False
         self.seen = stamps
+        self.generation += 1
         edited = changed_files(self.build.stamps, stamps) if self.build else frozenset()
         options = self.make_options()
         try:
@@ -173,8 +188,21 @@ class Preview:
         """Tell the editor in the terminal."""
         print(text, file=sys.stderr, flush=True)
 
+    def stale(self, url: str) -> bool:
+        """Whether the tab showing ``url`` (as its live-reload script gives it) was answered before the last rebuild:
+        the tab was loading when that rebuild asked open tabs to reload, so the request reached it too late."""
+        path = unquote(urlsplit(url).path or "/")
+        return self.answered.get(path, self.generation) < self.generation
+
     def respond(self, url_path: str, query: str = "") -> Response:
         """The answer to a GET for ``url_path`` (already percent-decoded); ``?last-good`` skips the error page."""
+        response = self._respond(url_path, query)
+        if response.content_type == CONTENT_TYPES[".html"]:
+            self.answered[url_path] = self.generation
+        return response
+
+    def _respond(self, url_path: str, query: str) -> Response:
+        """:meth:`respond`, before it is noted which rebuild answered the page."""
         files = self.build.files if self.build else {}
         status, rel = find(url_path, files)
         if status == 403:
@@ -186,6 +214,9 @@ class Preview:
             return Response(500, CONTENT_TYPES[".html"], error_page(self.problems, quote(last_good, safe="/?-")))
         if status == 404 and rel not in files:
             return Response(404, "text/plain; charset=utf-8", b"Not found\n")
+        if self.problems and rel.endswith(".html"):  # the last good page, asked for: say that it is not current
+            return Response(status, content_type(rel), with_broken_banner(files[rel], url_path,
+                                                                          failure_text(self.problems)[0]))
         return Response(status, content_type(rel), files[rel])
 
     def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
@@ -208,12 +239,24 @@ class Preview:
 
 def serve(root: Path, make_options: Callable[[], Options], host: str, port: int) -> int:
     """Build, serve on ``host:port`` and rebuild after every edit until interrupted; the exit status."""
+    import livereload.server
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
     from livereload.watcher import Watcher
     from tornado.ioloop import PeriodicCallback
 
     preview = Preview(root, make_options)
+
+    class PreviewReloadHandler(LiveReloadHandler):  # type: ignore[misc]
+        """Also reloads a tab that connects showing an older build than the last one (see :meth:`Preview.stale`)."""
+
+        def on_message(self, message: str) -> None:
+            super().on_message(message)
+            said = json.loads(message)
+            if isinstance(said, dict) and said.get("command") == "info" and preview.stale(str(said.get("url", ""))):
+                self.send_message({"command": "reload", "path": "/", "liveCSS": True, "liveImg": True})
+
+    livereload.server.LiveReloadHandler = PreviewReloadHandler  # the class the server routes /livereload to
 
     class PreviewWatcher(Watcher):  # type: ignore[misc]
         """Looks at the watched files itself, so that it knows which changed and reloads once per rebuild."""
@@ -224,7 +267,7 @@ def serve(root: Path, make_options: Callable[[], Options], host: str, port: int)
 
         def check(self) -> None:
             if preview.refresh():
-                LiveReloadHandler.reload_waiters("/")
+                PreviewReloadHandler.reload_waiters("/")
 
         def examine(self) -> tuple[None, None]:
             return None, None
