@@ -41,13 +41,28 @@ def remove(*relatives: str) -> Callable[[Path], None]:
 ROOT_CAUSES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     "one indentation mistake in an edition": (
         edit(EDITION, "\n    kind: open_call", "\n   kind: open_call"),
-        [f"{EDITION}:11: error: malformed YAML: did not find expected '-' indicator"]),
+        [f"{EDITION}:11: error: the line starts further left than the line above it"]),
+    "a line indented further than its block": (
+        edit(EDITION, "\n    kind: open_call", "\n      kind: open_call"),
+        [f"{EDITION}:11: error: the line starts further right than the line above it"]),
+    "a name in one language indented by one space more": (
+        edit("content/people/jane-doe.yaml", "  ru: Джейн Доу", "   ru: Джейн Доу"),
+        ["content/people/jane-doe.yaml:3: error: the line starts further right than the line above it"]),
+    "a field without its colon": (
+        edit(EDITION, "format: online", "format online"),
+        [f"{EDITION}:3: error: the line has no ':' after its field name"]),
+    "a field without its colon in a text's front matter": (
+        edit("content/pages/about.en.md", "title: About (en)", "title About (en)\nsummary: About us."),
+        ["content/pages/about.en.md:2: error: the line has no ':' after its field name"]),
+    "a tab at the start of a line": (
+        edit(EDITION, "\n    start: 2025-07-01", "\n\tstart: 2025-07-01"),
+        [f"{EDITION}:12: error: the line starts with a tab"]),
     "a malformed person that an edition lists": (
         edit("content/people/jane-doe.yaml", "organisation: acme", "organisation: [acme"),
         ["content/people/jane-doe.yaml:6: error: malformed YAML: did not find expected ',' or ']'"]),
     "a malformed edition that news and a FAQ refer to": (
         edit(EDITION, "faq: sample", "faq: sample: x"),
-        [f"{EDITION}:8: error: malformed YAML: mapping values are not allowed in this context"]),
+        [f"{EDITION}:8: error: a value holds ': ' outside quotes, which YAML reads as the start of another field"]),
     "a broken front matter in one language": (
         edit("content/labs/impact-lab/2025.ru.md", "schedule:", "schedule: ["),
         ["content/labs/impact-lab/2025.ru.md:8: error: malformed YAML: did not find expected ',' or ']'"]),
@@ -94,6 +109,9 @@ def test_each_mistake_gives_one_message_at_its_line(sample_site: Path, case: str
      f"{EDITION}:11: error: 'kind: open-call' is not allowed", "Did you mean 'open_call'?"),
     (write("content/pages/about.fr.md", "---\ntitle: x\n---\n"),
      "content/pages/about.fr.md: error: unknown language suffix '.fr'", "Known: en, kk, ru."),
+    (write("content/pages/about.en - Copy.md", "---\ntitle: x\n---\n"),
+     "content/pages/about.en - Copy.md: error: unknown language suffix '.en - Copy'",
+     "It looks like a copy of about.en.md made by the file manager: delete it, or give it a name of its own."),
     (edit("site_config.yaml", "timezone: Asia/Almaty", "timezone: asia/almaty"),
      "site_config.yaml:10: error: unknown time zone 'asia/almaty'", "Did you mean 'Asia/Almaty'?"),
     (edit("site_config.yaml", "timezone: Asia/Almaty", "timezone: Asia/Bishek"),

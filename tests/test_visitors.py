@@ -261,6 +261,16 @@ def test_a_picture_without_alt_text_or_file_is_a_located_error(sample_site: Path
     assert result.returncode == 1 and message in result.stderr, result.stderr
 
 
+def test_a_picture_named_with_other_capitals_is_told_its_real_name(sample_site: Path) -> None:
+    (sample_site / "content/people/Jane-Doe.JPG").write_bytes(jpeg(300, 300))
+    with (sample_site / "content/people/jane-doe.yaml").open("a", encoding="utf-8") as out:
+        out.write("photo:\n  file: jane-doe.jpg\n" + ALT.format("x"))
+    result = run_build(sample_site, "--now", "2025-08-01")
+    assert result.returncode == 1, result.stderr
+    assert "jane-doe.yaml:6: error: the picture 'content/people/jane-doe.jpg' does not exist\n    The file is named " \
+           "'Jane-Doe.JPG': write the name exactly so, capitals and all." in result.stderr, result.stderr
+
+
 def test_a_tall_picture_gets_only_the_variants_a_page_picture_may_have_and_a_name_with_spaces_a_sound_address(
         sample_site: Path) -> None:
     """1200×20000 pixels: at 1200 wide it would be over WebP's 16,383 pixels high, so only the narrower variants are

@@ -102,6 +102,11 @@ def may_read(root: Path, path: Path, problems: Problems) -> bool:
     return True
 
 
+#: How to save a file as UTF-8 in the editors content editors use.
+UTF8_HINT = ("Save it as UTF-8: in Notepad, File > Save As > Encoding: UTF-8; in VS Code, click the encoding at the "
+             "bottom right > Save with Encoding > UTF-8. Then check that the letters of that line are right.")
+
+
 def read_source(root: Path, path: Path, problems: Problems) -> str | None:
     """The text of a source file; ``None`` with a located problem when it is too big, unreadable, not UTF-8 or holds
     a control character."""
@@ -110,8 +115,10 @@ def read_source(root: Path, path: Path, problems: Problems) -> str | None:
     rel = path.relative_to(root).as_posix()
     try:
         text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.error(rel, 0, "the file is not UTF-8 text", "Save it as UTF-8.")
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1 if isinstance(exc.object, bytes) else 0
+        problems.error(rel, line, "the file is not UTF-8 text: this line holds the first character that is not",
+                       UTF8_HINT)
     except OSError as exc:
         problems.error(rel, 0, f"the file cannot be read: {exc.strerror or exc}", "Check that it is a file you may read.")
     else:

@@ -54,8 +54,12 @@ def discover(folder: Path, root: Path, languages: tuple[str, ...], problems: Pro
                                f"Name it {path.stem}.<language>.md, with one of: {', '.join(languages)}.")
                 continue
             if lang not in languages:
-                problems.error(rel, 0, f"unknown language suffix '.{lang}'",
-                               f"{did_you_mean(lang, languages)} The site's languages are {', '.join(languages)}.")
+                copy = next((code for code in languages if lang.startswith(f"{code} ") or lang.startswith(f"{code}(")),
+                            None)
+                hint = (f"It looks like a copy of {name}.{copy}.md made by the file manager: delete it, or give it a "
+                        "name of its own." if copy else
+                        f"{did_you_mean(lang, languages)} The site's languages are {', '.join(languages)}.")
+                problems.error(rel, 0, f"unknown language suffix '.{lang}'", hint)
                 continue
         if not is_slug(name):
             problems.error(rel, 0, f"'{shown(name)}' cannot be used as a page address", SLUG_HINT + " Rename the file.")

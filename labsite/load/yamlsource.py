@@ -15,6 +15,7 @@ import yaml
 
 from .cache import BuildCache, code_digest
 from .paths import CONTROL_HINT, control_at
+from .yamlerrors import explained
 
 try:
     _Loader: Any = yaml.CSafeLoader
@@ -27,9 +28,6 @@ _RETYPED = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:y
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?")
-#: What YAML's "mapping values are not allowed" means for an editor: a colon and space inside a value.
-COLON_HINT = ("A value with ': ' in it (\"Apply by 5 August: the form\") must be in quotes: "
-              "title: \"Apply by 5 August: the form\".")
 #: How deeply blocks and lists may nest in one file.
 MAX_DEPTH = 30
 _constructor = yaml.constructor.SafeConstructor()
@@ -155,10 +153,8 @@ def _parse(text: str, first_line: int) -> Any:
         raise YamlError(line, f"the line holds a character YAML does not allow (U+{exc.character:04X})",
                         CONTROL_HINT) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line if mark else 0) + first_line
-        hint = COLON_HINT if "mapping values are not allowed" in str(exc.problem) else ""
-        raise YamlError(line, f"malformed YAML: {exc.problem or exc.context}", hint) from None
+        line, message, hint = explained(text.split("\n"), exc)
+        raise YamlError(line + first_line, message, hint) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise YamlError(first_line, f"malformed YAML: {exc}") from None
     except RecursionError:
