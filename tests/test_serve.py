@@ -401,6 +401,8 @@ def test_the_last_good_page_says_that_the_build_is_broken(sample_site: Path) -> 
         edit(sample_site, EDITION_FACTS, "format: online", "format: [online")
         assert preview.refresh()
         assert preview.respond("/en/about/").status == 500
+        assert preview.respond("/favicon.ico").status == 404  # asked for by the browser itself: no error page
+        assert preview.respond("/en/no-such-page/").status == 500
         shown = preview.respond("/en/about/", LAST_GOOD)
         assert shown.status == 200 and b"<h1" in shown.body
         banner = re.search(rb'<body[^>]*><p class="draft-banner" role="alert">(.*?)</p>', shown.body)

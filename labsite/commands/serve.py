@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-import html
 import json
 import logging
 import socket
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from ..build.pipeline import Options
 from ..model.problems import BuildFailed, Problem
 from ..outputs.mediatypes import CONTENT_TYPES, content_type
 from ..outputs.writer import write_site
+from .broken import error_page, failure_text, ordered, with_broken_banner
 
 #: Output kinds the preview makes after answering an edit, so that the edited page shows at once.
 DEFERRED = frozenset({"search"})
@@ -31,23 +31,6 @@ LAST_GOOD = "last-good"
 POLL_MS = 300
 #: Types a browser must get exactly; others come from ``mimetypes``.
 
-ERROR_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>Build failed</title>
-<style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}}
-pre{{background:#fff3f3;border-left:4px solid #b00020;padding:1rem;white-space:pre-wrap}}</style>
-</head>
-<body>
-<h1>The site could not be rebuilt</h1>
-<p>{summary} The last good pages are kept; this page reloads by itself once the file is fixed.</p>
-<pre class="problems">{problems}</pre>
-{last_good}</body>
-</html>
-"""
-
-
 @dataclass(frozen=True)
 class Response:
     """What the preview answers to one request."""
@@ -56,36 +39,6 @@ class Response:
     content_type: str
     body: bytes
     location: str = ""
-
-
-def ordered(problems: Iterable[Problem]) -> list[Problem]:
-    """Problems in the order the command line prints them: errors first."""
-    return sorted(problems, key=lambda p: (not p.is_error, p.path, p.line))
-
-
-def failure_text(problems: Iterable[Problem]) -> tuple[str, str]:
-    """A summary and the problems that stopped the build, as the command line prints them."""
-    listed = ordered(problems)
-    errors = [p for p in listed if p.is_error]
-    if not errors:
-        return f"{len(listed)} warning(s) in --strict mode.", "\n".join(map(str, listed))
-    return f"{len(errors)} error(s).", "\n".join(map(str, listed))
-
-
-def error_page(problems: Iterable[Problem], last_good: str = "") -> bytes:
-    """The page shown instead of any page while the build is broken: the command line's text."""
-    summary, text = failure_text(problems)
-    link = f'<p><a href="{html.escape(last_good)}">Show the last good version of this page</a></p>\n' if last_good else ""
-    return ERROR_PAGE.format(summary=summary, problems=html.escape(text), last_good=link).encode("utf-8")
-
-
-def with_broken_banner(page: bytes, url_path: str, summary: str) -> bytes:
-    """A last good page with a banner at the top saying that the build is broken, linking to its errors."""
-    banner = (f'<p class="draft-banner" role="alert">The site could not be rebuilt: {html.escape(summary)} This is '
-              f'the last good version of this page. <a href="{html.escape(quote(url_path))}">Show the errors</a></p>')
-    start = page.find(b"<body")
-    end = page.find(b">", start) + 1 if start >= 0 else 0
-    return page[:end] + banner.encode("utf-8") + page[end:]
 
 
 def find(url_path: str, files: Mapping[str, bytes]) -> tuple[int, str]:
@@ -209,12 +162,15 @@ class Preview:
             return Response(403, "text/plain; charset=utf-8", b"Forbidden\n")
         if status == 301:
             return Response(301, "text/plain; charset=utf-8", b"Moved\n", rel)
-        if self.problems and (status == 404 or rel.endswith(".html")) and query != LAST_GOOD:
+        # A page, or an address that would be one; not a file the browser asks for by itself (/favicon.ico).
+        page = rel.endswith(".html") and (status == 200 or url_path.endswith(".html")
+                                          or "." not in url_path.rstrip("/").rpartition("/")[2])
+        if self.problems and page and query != LAST_GOOD:
             last_good = f"{url_path}?{LAST_GOOD}" if status == 200 else ""
             return Response(500, CONTENT_TYPES[".html"], error_page(self.problems, quote(last_good, safe="/?-")))
         if status == 404 and rel not in files:
             return Response(404, "text/plain; charset=utf-8", b"Not found\n")
-        if self.problems and rel.endswith(".html"):  # the last good page, asked for: say that it is not current
+        if self.problems and page:  # the last good page, asked for: say that it is not current
             return Response(status, content_type(rel), with_broken_banner(files[rel], url_path,
                                                                           failure_text(self.problems)[0]))
         return Response(status, content_type(rel), files[rel])

@@ -1,0 +1,55 @@
+"""What the preview shows while the build is broken: the command line's messages, in place of a page or above it."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from urllib.parse import quote
+
+from ..model.problems import Problem
+
+ERROR_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Build failed</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}}
+pre{{background:#fff3f3;border-left:4px solid #b00020;padding:1rem;white-space:pre-wrap}}</style>
+</head>
+<body>
+<h1>The site could not be rebuilt</h1>
+<p>{summary} The last good pages are kept; this page reloads by itself once the file is fixed.</p>
+<pre class="problems">{problems}</pre>
+{last_good}</body>
+</html>
+"""
+
+
+def ordered(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in the order the command line prints them: errors first."""
+    return sorted(problems, key=lambda p: (not p.is_error, p.path, p.line))
+
+
+def failure_text(problems: Iterable[Problem]) -> tuple[str, str]:
+    """A summary and the problems that stopped the build, as the command line prints them."""
+    listed = ordered(problems)
+    errors = [p for p in listed if p.is_error]
+    if not errors:
+        return f"{len(listed)} warning(s) in --strict mode.", "\n".join(map(str, listed))
+    return f"{len(errors)} error(s).", "\n".join(map(str, listed))
+
+
+def error_page(problems: Iterable[Problem], last_good: str = "") -> bytes:
+    """The page shown instead of any page while the build is broken: the command line's text."""
+    summary, text = failure_text(problems)
+    link = f'<p><a href="{html.escape(last_good)}">Show the last good version of this page</a></p>\n' if last_good else ""
+    return ERROR_PAGE.format(summary=summary, problems=html.escape(text), last_good=link).encode("utf-8")
+
+
+def with_broken_banner(page: bytes, url_path: str, summary: str) -> bytes:
+    """A last good page with a banner at the top saying that the build is broken, linking to its errors."""
+    banner = (f'<p class="draft-banner" role="alert">The site could not be rebuilt: {html.escape(summary)} This is '
+              f'the last good version of this page. <a href="{html.escape(quote(url_path))}">Show the errors</a></p>')
+    start = page.find(b"<body")
+    end = page.find(b">", start) + 1 if start >= 0 else 0
+    return page[:end] + banner.encode("utf-8") + page[end:]
