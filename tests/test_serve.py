@@ -416,6 +416,29 @@ def test_the_last_good_page_says_that_the_build_is_broken(sample_site: Path) -> 
         preview.writer.shutdown(wait=True)
 
 
+def test_the_preview_shows_the_warnings_on_its_pages_and_never_writes_them(sample_site: Path) -> None:
+    preview = Preview(sample_site, lambda: Options(OPTIONS.now))
+    try:
+        assert preview.refresh()
+        assert preview.build is not None
+        before = len(preview.build.warnings)  # the sample's missing translations
+        edit(sample_site, "content/pages/about.en.md", "About text en.", "About text en. See [it](/en/labs/nowhere/).")
+        assert preview.refresh()
+        body = preview.respond("/en/labs/").body
+        panel = re.search(rb'<body[^>]*><details class="preview-warnings".*?</details>', body, re.S)
+        assert panel is not None, body[:600]
+        assert f"Preview: {before + 1} warning(s) in the content.".encode() in panel.group(0)
+        assert b"content/pages/about.en.md:4: warning: the link to /en/labs/nowhere/ leads to no page" in panel.group(0)
+        assert b"missing translation of content/partners/acme.en.md" in panel.group(0)
+        css = next(path for path in preview.build.files if path.endswith(".css"))
+        assert preview.respond(f"/{css}").body == preview.build.files[css]
+        preview.writer.submit(lambda: None).result()  # the preview's site is written
+    finally:
+        preview.writer.shutdown(wait=True)
+    pages = list((sample_site / "_site").rglob("*.html"))
+    assert pages and not [page for page in pages if b"preview-warnings" in page.read_bytes()]
+
+
 def test_a_taken_port_is_reported_without_building(sample_site: Path) -> None:
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]

@@ -1,4 +1,5 @@
-"""What the preview shows while the build is broken: the command line's messages, in place of a page or above it."""
+"""What the preview adds to the pages, in its answers only: the errors of a broken build (in place of a page or
+above it) and the warnings of a good one."""
 
 from __future__ import annotations
 
@@ -50,6 +51,28 @@ def with_broken_banner(page: bytes, url_path: str, summary: str) -> bytes:
     """A last good page with a banner at the top saying that the build is broken, linking to its errors."""
     banner = (f'<p class="draft-banner" role="alert">The site could not be rebuilt: {html.escape(summary)} This is '
               f'the last good version of this page. <a href="{html.escape(quote(url_path))}">Show the errors</a></p>')
+    return _at_top(page, banner)
+
+
+#: The warnings' panel: folded, so that it takes one line of the page until opened.
+WARNINGS_PANEL = ('<details class="preview-warnings" role="note" style="font:14px/1.4 system-ui,sans-serif;'
+                  'background:#fff4e0;color:#1a1a1a;border-bottom:2px solid #b06000;padding:.375rem 1rem">'
+                  '<summary style="cursor:pointer;font-weight:700">Preview: {count} warning(s) in the content. The '
+                  'site builds; open this to see them (the published site never shows this).</summary>'
+                  '<pre style="white-space:pre-wrap;margin:.5rem 0">{text}</pre></details>')
+
+
+def with_warnings(page: bytes, warnings: Iterable[Problem]) -> bytes:
+    """A page with the build's warnings in a folded panel at the top, as the terminal shows them."""
+    listed = ordered(warnings)
+    if not listed:
+        return page
+    text = html.escape("\n".join(map(str, listed)))
+    return _at_top(page, WARNINGS_PANEL.format(count=len(listed), text=text))
+
+
+def _at_top(page: bytes, banner: str) -> bytes:
+    """``page`` with ``banner`` first in its ``<body>``."""
     start = page.find(b"<body")
     end = page.find(b">", start) + 1 if start >= 0 else 0
     return page[:end] + banner.encode("utf-8") + page[end:]
