@@ -69,6 +69,18 @@ def test_fingerprinted_files_are_cached_for_a_year(nginx: Nginx, path: str) -> N
     assert reply.headers["cache-control"] == IMMUTABLE == "public, max-age=31536000, immutable"
 
 
+def test_the_search_index_files_named_by_their_content_are_cached_for_a_year(nginx: Nginx) -> None:
+    index = nginx.site / "pagefind"
+    named = [next((index / "fragment").glob("en_*.pf_fragment")), next((index / "index").glob("en_*.pf_index")),
+             next(index.glob("pagefind.en_*.pf_meta"))]
+    for path in named:
+        reply = nginx.request(f"/{path.relative_to(nginx.site).as_posix()}")
+        assert reply.status == 200 and reply.headers["cache-control"] == IMMUTABLE, path
+    for path in ("/pagefind/pagefind.js", "/pagefind/pagefind-entry.json", "/pagefind/fragment/en_0123abc.pf_fragment"):
+        reply = nginx.request(path)
+        assert reply.headers["cache-control"] == "no-cache", (path, reply.status)
+
+
 @pytest.mark.parametrize("path", ["/en/", "/", "/en/news/atom.xml", "/en/calendar/all.ics", "/status.json",
                                   "/sitemap.xml", "/static/site.webmanifest", "/static/style.0123456789.css"])
 def test_pages_feeds_and_status_are_revalidated(nginx: Nginx, path: str) -> None:

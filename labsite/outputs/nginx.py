@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from ..load.assets import DIGEST_LENGTH, FINGERPRINTED, STATIC_DIR
 from ..load.config import SiteConfig
+from .indexer import INDEX_DIR
 from .mediatypes import CONTENT_TYPES
 
 #: Debian's ``libnginx-mod-http-brotli-static`` puts the module here.
@@ -107,6 +108,9 @@ def _maps(config: SiteConfig) -> list[str]:
     languages = config.languages
     assets = "|".join(suffix.lstrip(".") for suffix in FINGERPRINTED)
     fingerprinted = rf"~^(?:200|206|304) /{STATIC_DIR}/.+\.[0-9a-f]{{{DIGEST_LENGTH}}}\.(?:{assets})$"
+    # pagefind names its index chunks, fragments and metadata by their content (its script and entry file it does not).
+    index = (rf"~^(?:200|206|304) /{INDEX_DIR}/(?:fragment/[\w-]+_[0-9a-f]+\.pf_fragment|index/[\w-]+_[0-9a-f]+\.pf_index"
+             r"|pagefind\.[\w-]+_[0-9a-f]+\.pf_meta)$")
     lines = ["# The 404 page of the language an address is under; /404.html (the default language's) elsewhere.",
              "map $uri $labsite_not_found {", "    default /404.html;"]
     lines += [f"    ~^/{code}/ /{code}/404.html;" for code in languages]
@@ -114,7 +118,7 @@ def _maps(config: SiteConfig) -> list[str]:
               "# Fingerprinted files never change under their name; everything else is revalidated.",
               '# (by status too, so that a 404 for a fingerprinted address is not cached for a year)',
               'map "$status $uri" $labsite_cache_control {', f'    default "{REVALIDATE}";',
-              f'    "{fingerprinted}" "{IMMUTABLE}";', "}", "",
+              f'    "{fingerprinted}" "{IMMUTABLE}";', f'    "{index}" "{IMMUTABLE}";', "}", "",
               "# The visitor's language at /: the first language of Accept-Language that the site has,",
               f"# else the default ({config.default_language}); nothing without the header (crawlers get the choice page).",
               "map $http_accept_language $labsite_language_home {",
