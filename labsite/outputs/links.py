@@ -1,11 +1,12 @@
 """Links written in the content to pages of the site that the build does not publish (a draft, a page whose
 ``publish_date`` lies ahead, a mistyped address), each a warning at its line of the Markdown: the page would link
 to nothing, and ``check`` finds it only in the built page. So is a link to a page in another language than the
-text's, most often left as it was when the text was translated.
+text's, most often left as it was when the text was translated, and a picture at an address no build publishes.
 """
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 from collections.abc import Iterator, Mapping
@@ -21,6 +22,12 @@ from .kind import Given, Made
 #: the Markdown wrote it. The pattern starts with a fixed text, which Python finds many times faster than a choice.
 _LINKED = re.compile(r'="(/[^"]*)"')
 HINT = "Correct the address, or take the link out until that page is published."
+#: A picture's address in the HTML of a Markdown text.
+_PICTURE = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
+#: Addresses a picture of a text may have: another site's, or one of this site's files.
+_PICTURE_OK = ("https://", "http://", "/")
+PICTURE_HINT = ("A picture of an item goes in its .yaml, as its image or photo with alt text (docs/content.md, "
+                "Pictures); in the text, only the full address of a picture already online (https://…) works.")
 
 
 def page_of(address: str, languages: tuple[str, ...]) -> str | None:
@@ -33,6 +40,14 @@ def page_of(address: str, languages: tuple[str, ...]) -> str | None:
     return f"{path}/index.html"
 
 
+def meant(target: str, pages: set[str]) -> str:
+    """"Did you mean …?" with the address of the page of the same language whose path is closest to ``target``
+    (a typo, a renamed file), or nothing."""
+    lang = target.partition("/")[0]
+    close = difflib.get_close_matches(target, [page for page in pages if page.startswith(f"{lang}/")], n=1, cutoff=0.8)
+    return f"Did you mean /{close[0].removesuffix('index.html')}? " if close else ""
+
+
 def link_problems(content: Content, pages: set[str], languages: tuple[str, ...],
                   names: Mapping[str, str] | None = None) -> Problems:
     """A warning at each line of a text that links to a page of the site that is not among ``pages``, or to one in
@@ -42,14 +57,19 @@ def link_problems(content: Content, pages: set[str], languages: tuple[str, ...],
     for meta in content.metas():
         for text in sorted(meta.texts.values(), key=lambda t: t.path):
             found_at: dict[tuple[int, int, str], int] = {}  # where each address was last found, by part
-            for address, part in _links(content, text, faqs.get(meta.path)):
+            parts = _parts(content, text, faqs.get(meta.path))
+            for address, part in _pictures(content, parts):
+                problems.warn(text.path, _line_in(part, address, found_at), f"the picture {address} is not part of "
+                              "the site: the page would show it broken", PICTURE_HINT)
+            for address, part in _links(content, parts):
                 target = page_of(address, languages)
                 if target is None or (target in pages and target.startswith(f"{text.lang}/")):
                     continue
                 line = _line_in(part, address, found_at)
                 if target not in pages:
                     problems.warn(text.path, line, f"the link to {address} leads to no page of the site: it is a "
-                                                   "draft, not published yet, or a wrong address", HINT)
+                                                   "draft, not published yet, or a wrong address",
+                                  meant(target, pages) + HINT)
                 elif (lang := target.split("/", 1)[0]) != text.lang:
                     own = f"/{text.lang}/{address.lstrip('/').partition('/')[2]}"
                     problems.warn(text.path, line, f"the link to {address} leads to the page in "
@@ -64,10 +84,9 @@ def link_problems(content: Content, pages: set[str], languages: tuple[str, ...],
 Part = tuple[str, int, int]
 
 
-def _links(content: Content, text: Text, faq: Faq | None) -> Iterator[tuple[str, Part]]:
-    """Each address of the site a text links to, with the part of the text that has it: the body, or each answer of
-    a FAQ's (a FAQ is converted one answer at a time), and each Markdown field of its front matter (an edition's
-    ``how_to_apply``, say)."""
+def _parts(content: Content, text: Text, faq: Faq | None) -> list[tuple[str, Part]]:
+    """The Markdown of a text, each with where it is written: the body, or each answer of a FAQ's (a FAQ is converted
+    one answer at a time), and each Markdown field of its front matter (an edition's ``how_to_apply``, say)."""
     parts: list[tuple[str, Part]] = []
     if faq is None:
         parts.append((text.body, (text.body, 0, text.body_line)))
@@ -78,9 +97,23 @@ def _links(content: Content, text: Text, faq: Faq | None) -> Iterator[tuple[str,
     for name, value in text.front.items():
         if isinstance(value, str) and value != text.body and value in content.html:
             parts.append((value, (value, 0, value_line(text.front, name))))
+    return parts
+
+
+def _links(content: Content, parts: list[tuple[str, Part]]) -> Iterator[tuple[str, Part]]:
+    """Each address of the site that the ``parts`` of a text link to, with the part that has it."""
     for markdown, part in parts:
         for address in map(html.unescape, _LINKED.findall(content.html.get(markdown, ""))):
             yield address, part
+
+
+def _pictures(content: Content, parts: list[tuple[str, Part]]) -> Iterator[tuple[str, Part]]:
+    """Each picture of the ``parts`` of a text at an address that is neither another site's nor one of this site's
+    (``still.jpg`` beside the text): no build publishes such a file."""
+    for markdown, part in parts:
+        for address in map(html.unescape, _PICTURE.findall(content.html.get(markdown, ""))):
+            if not address.startswith(_PICTURE_OK):
+                yield address, part
 
 
 def _offset(markdown: str, lines: int) -> int:
@@ -99,7 +132,7 @@ def _line_in(part: Part, address: str, found_at: dict[tuple[int, int, str], int]
     in ``/en/labs/``, nor in `code`), after those found before; else the part's first line."""
     markdown, start, first = part
     key = (id(markdown), start, address)
-    pattern = re.compile(r"(?<![^\s(<\"'])" + re.escape(address) + r"(?![\w/#?.~%-])")
+    pattern = re.compile(r"(?<![^\s(<\"'=])" + re.escape(address) + r"(?![\w/#?.~%-])")
     found = pattern.search(markdown, found_at.get(key, start))
     if found is None:
         return first
