@@ -17,7 +17,7 @@ from .faq import parse_faq
 from .fields import SLUG_HINT, Fields, is_slug, shown, slug_hint
 from .paths import OUTSIDE_HINT, link_problem, read_source
 from .schedule import read_schedule
-from .sources import Source, kind_of
+from .sources import Source, kind_of, no_facts_hint
 from .textcheck import check_headings, check_markdown
 from .yamlsource import FrontMatterFile, YamlError, line_of, parse_yaml, split_front_matter, value_line
 
@@ -105,7 +105,7 @@ class _Reader:
         if source.facts is None and kind != "page":
             any_text = self.rel(next(iter(source.texts.values())))
             self.problems.error(any_text, 0, f"no facts file for '{source.name}'",
-                                f"Create {Path(any_text).parent}/{source.name}.yaml beside it (see docs/content.md).")
+                                no_facts_hint(self.config.root, any_text, source.name))
             self.broken[kind].add(self.item_id(kind, source))
             return None
         found = len(self.problems)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,3 +82,15 @@ def kind_of(folder: str) -> str | None:
         return "edition"
     simple = {"people": "person", "partners": "partner", "news": "article", "pages": "page", "faq": "faq"}
     return simple.get(folder)
+
+
+def no_facts_hint(root: Path, text: str, name: str) -> str:
+    """How to fix a text whose item has no facts file: the item it was likely meant for (one of its files renamed
+    alone, or misspelt), else the file to create."""
+    create = f"{Path(text).parent}/{name}.yaml beside it (see docs/content.md)"
+    items = sorted(path.stem for path in (root / text).parent.glob("*.yaml"))
+    close = difflib.get_close_matches(name, items, n=1, cutoff=0.8)
+    if not close:
+        return f"Create {create}."
+    language = Path(text).stem.rpartition(".")[2]
+    return f"Did you mean '{close[0]}'? Rename the file {close[0]}.{language}.md, or create {create}."
