@@ -439,6 +439,26 @@ def test_the_preview_shows_the_warnings_on_its_pages_and_never_writes_them(sampl
     assert pages and not [page for page in pages if b"preview-warnings" in page.read_bytes()]
 
 
+def test_an_address_of_content_the_preview_does_not_publish_says_why(sample_site: Path) -> None:
+    """A news item dated after today, or a draft lab, is a 404 in the preview; the 404 page says that its file exists
+    and how to see it, rather than only "page not found"."""
+    preview = Preview(sample_site, lambda: Options(OPTIONS.now), write=False)
+    try:
+        assert preview.refresh()
+        for url, source in (("/en/news/future/", "content/news/future.yaml"),
+                            ("/ru/labs/teen-lab/", "content/labs/teen-lab.yaml")):
+            shown = preview.respond(url)
+            note = re.search(rb'<body[^>]*><p class="draft-banner" role="note">(.*?)</p>', shown.body)
+            assert shown.status == 404 and note is not None, shown.body[:300]
+            assert note.group(1).decode() == (f"Preview: {source} exists, but it is not published in this preview: "
+                                              "it is a draft, or its date or publish_date is after today. Run the "
+                                              "preview with --drafts to see it, marked as a draft.")
+        for url in ("/en/news/nothing-here/", "/en/news/future.yaml/", "/en/%2e%2e/future/", "/en/"):
+            assert b'role="note">Preview:' not in preview.respond(url).body, url
+    finally:
+        preview.writer.shutdown(wait=True)
+
+
 def test_a_taken_port_is_reported_without_building(sample_site: Path) -> None:
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = taken.getsockname()[1]

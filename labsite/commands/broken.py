@@ -1,12 +1,14 @@
 """What the preview adds to the pages, in its answers only: the errors of a broken build (in place of a page or
-above it) and the warnings of a good one."""
+above it), the warnings of a good one, and why an address whose content exists shows no page."""
 
 from __future__ import annotations
 
 import html
 from collections.abc import Iterable
+from pathlib import Path
 from urllib.parse import quote
 
+from ..load.sources import CONTENT_DIR
 from ..model.problems import Problem
 
 ERROR_PAGE = """<!doctype html>
@@ -76,3 +78,24 @@ def _at_top(page: bytes, banner: str) -> bytes:
     start = page.find(b"<body")
     end = page.find(b">", start) + 1 if start >= 0 else 0
     return page[:end] + banner.encode("utf-8") + page[end:]
+
+
+def unpublished_source(root: Path, url_path: str) -> str | None:
+    """The content file of the item at ``url_path`` when it exists though the build has no page there (a draft, a
+    date after today), as the project names it; ``None`` otherwise. Items are found where their address says
+    (``/en/news/x/`` → ``content/news/x.yaml``; a page's ``slug:`` of its own is not followed)."""
+    parts = [part for part in url_path.split("/") if part]
+    if len(parts) < 2 or not all(part.replace("-", "").isalnum() for part in parts):
+        return None
+    folder = root / CONTENT_DIR / ("pages" if len(parts) == 2 else "/".join(parts[1:-1]))
+    for candidate in (folder / f"{parts[-1]}.yaml", folder / f"{parts[-1]}.{parts[0]}.md"):
+        if candidate.is_file():
+            return candidate.relative_to(root).as_posix()
+    return None
+
+
+def with_unpublished_note(page: bytes, source: str) -> bytes:
+    """A "page not found" answer with a note at the top: the item exists, and why the preview does not show it."""
+    return _at_top(page, f'<p class="draft-banner" role="note">Preview: {html.escape(source)} exists, but it is not '
+                         "published in this preview: it is a draft, or its date or publish_date is after today. "
+                         "Run the preview with --drafts to see it, marked as a draft.</p>")

@@ -21,7 +21,15 @@ from ..build.pipeline import Options
 from ..model.problems import BuildFailed, Problem
 from ..outputs.mediatypes import CONTENT_TYPES, content_type
 from ..outputs.writer import write_site
-from .broken import error_page, failure_text, ordered, with_broken_banner, with_warnings
+from .broken import (
+    error_page,
+    failure_text,
+    ordered,
+    unpublished_source,
+    with_broken_banner,
+    with_unpublished_note,
+    with_warnings,
+)
 
 #: Output kinds the preview makes after answering an edit, so that the edited page shows at once.
 DEFERRED = frozenset({"search"})
@@ -173,6 +181,8 @@ class Preview:
         if self.problems and page:  # the last good page, asked for: say that it is not current
             return Response(status, content_type(rel), with_broken_banner(files[rel], url_path,
                                                                           failure_text(self.problems)[0]))
+        if status == 404 and page and (source := unpublished_source(self.root, url_path)):
+            return Response(status, content_type(rel), with_unpublished_note(files[rel], source))
         if page and self.build is not None:
             return Response(status, content_type(rel), with_warnings(files[rel], self.build.warnings))
         return Response(status, content_type(rel), files[rel])
