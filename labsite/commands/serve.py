@@ -37,7 +37,7 @@ DEFERRED = frozenset({"search"})
 LAST_GOOD = "last-good"
 #: How often the watched files are looked at, in milliseconds.
 POLL_MS = 300
-#: Types a browser must get exactly; others come from ``mimetypes``.
+
 
 @dataclass(frozen=True)
 class Response:

@@ -225,7 +225,7 @@ class _Reader:
             fields.error(key, f"the picture '{image.file}' {linked}", OUTSIDE_HINT)
             return None
         if image is not None and not (self.config.root / image.file).is_file():
-            wanted = (self.config.root / image.file)
+            wanted = self.config.root / image.file
             near = [p.name for p in (wanted.parent.iterdir() if wanted.parent.is_dir() else ())
                     if p.name.lower() == wanted.name.lower()]
             fields.error(key, f"the picture '{image.file}' does not exist",

@@ -23,7 +23,7 @@ def explained(lines: list[str], exc: yaml.MarkedYAMLError) -> tuple[int, str, st
     mark = exc.problem_mark or exc.context_mark
     at = min(mark.line if mark else 0, max(len(lines) - 1, 0))
     problem = str(exc.problem or exc.context)
-    for n in range(at, -1, -1):  # a tab before the text of the line, or of one just above it
+    for n in range(at, -1, -1):  # a tab before the text of the line, or of one of the two lines above it
         if "\t" in lines[n][:len(lines[n]) - len(lines[n].lstrip(" \t"))]:
             return n, "the line starts with a tab", "Replace the tab with spaces: YAML counts only spaces (two a level)."
         if n < at - 1:
