@@ -11,6 +11,7 @@ import pytest
 
 from labsite.build.pipeline import Options
 from labsite.commands.serve import Preview
+from labsite.load.yamlsource import YamlError, parse_yaml
 from tests.bad_inputs import edit, write
 from tests.conftest import run_build
 
@@ -41,7 +42,7 @@ def remove(*relatives: str) -> Callable[[Path], None]:
 ROOT_CAUSES: dict[str, tuple[Callable[[Path], None], list[str]]] = {
     "one indentation mistake in an edition": (
         edit(EDITION, "\n    kind: open_call", "\n   kind: open_call"),
-        [f"{EDITION}:11: error: the line starts further left than the line above it"]),
+        [f"{EDITION}:11: error: the line starts further left than the lines of its block"]),
     "a line indented further than its block": (
         edit(EDITION, "\n    kind: open_call", "\n      kind: open_call"),
         [f"{EDITION}:11: error: the line starts further right than the line above it"]),
@@ -112,6 +113,9 @@ def test_each_mistake_gives_one_message_at_its_line(sample_site: Path, case: str
     (lambda root: (root / "content/news/open-call.ru.md").rename(root / "content/news/open-cal.ru.md"),
      "content/news/open-cal.ru.md: error: no facts file for 'open-cal'",
      "Did you mean 'open-call'? Rename the file open-call.ru.md, or create content/news/open-cal.yaml beside it"),
+    (lambda root: (root / "content/news/open-cal.ru.md").write_bytes((root / "content/news/open-call.ru.md").read_bytes()),
+     "content/news/open-cal.ru.md: error: no facts file for 'open-cal'",
+     "Create content/news/open-cal.yaml beside it"),  # a copy: its text of the closest item is there, not renamed
     (write("content/pages/about.en - Copy.md", "---\ntitle: x\n---\n"),
      "content/pages/about.en - Copy.md: error: unknown language suffix '.en - Copy'",
      "It looks like a copy of about.en.md made by the file manager: delete it, or give it a name of its own."),
@@ -212,3 +216,39 @@ def test_the_preview_prints_its_warnings_in_full(sample_site: Path, capsys: pyte
     assert "content/partners/acme.kk.md: warning: missing translation of content/partners/acme.en.md" in printed
     assert re.search(r"^\d+ warning\(s\)\.$", printed, re.M)
     assert "lists them" not in printed
+
+
+#: Broken YAML as editors write it, with the line and the message each must get.
+YAML_MISTAKES = {
+    "a name without its colon above its languages": ("name\n  en: Amy\n  ru: Эми\n", 1, "the line has no ':'"),
+    "a field without the space after its colon": ("title: X\nformat:online\nplaces: [a]\n", 2,
+                                                  "the line has no space after the ':' of its field name"),
+    "a wrapped text with a colon": ("title: X\nsummary: A lab for producers\n  and directors: those who\n", 3,
+                                    "a value holds ': ' outside quotes"),
+    "a field two spaces too far right": ("schedule:\n  - id: call\n    title: Apply\n      kind: deadline\n", 4,
+                                         "the line starts further right than the line above it"),
+    "a new item one space too far right": ("schedule:\n  - id: a\n    place: b\n   - id: extra\n", 4,
+                                           "the line starts further right than the lines of its block"),
+    "an item one space too far left": ("a:\n  b:\n      - x\n     - y\n", 4,
+                                       "the line starts further left than the lines of its block"),
+    "a tab inside a block of text, the colon missing below": ("bio: |\n  a\n  \tb\ntitle x\nname: y\n", 4,
+                                                              "the line has no ':'"),
+}
+
+
+@pytest.mark.parametrize("case", YAML_MISTAKES)
+def test_a_yaml_mistake_is_told_at_the_line_to_fix(case: str) -> None:
+    text, line, message = YAML_MISTAKES[case]
+    with pytest.raises(YamlError) as raised:
+        parse_yaml(text)
+    assert (raised.value.line, raised.value.message[:len(message)]) == (line, message)
+
+
+@pytest.mark.parametrize(("text", "spaces"), [("schedule:\n  - id: a\n    place: b\n   - id: extra\n", 2),
+                                              ("a:\n  b:\n      - x\n     - y\n", 6),
+                                              ("links:\n  - title: A\n    url: a\n   - title: B\n", 2)])
+def test_a_list_item_out_of_line_is_told_where_its_list_starts(text: str, spaces: int) -> None:
+    with pytest.raises(YamlError) as raised:
+        parse_yaml(text)
+    assert f"start it with {spaces} spaces" in raised.value.hint
+
