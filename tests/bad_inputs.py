@@ -291,7 +291,8 @@ CASES: dict[str, Case] = {
         runs=(("check", 0), ("build", 0), ("check --strict", 1)), absent=("alert(1)", "<script>alert")),
     "event handler in Markdown": Case(body("Text\n\n<img src=x onerror=alert(2)>"), (
         "content/pages/about.en.md:6: warning: the attribute 'onerror' of <img> is removed",
-        "content/pages/about.en.md:6: warning: the picture x is not part of the site: the page would show it broken"),
+        "content/pages/about.en.md:6: warning: the picture x would show broken: pictures in a text are not "
+        "published, and the site loads none from elsewhere"),
         check_messages=("en/about/index.html:76: error: <img> links to x, which is not in the built site",),
         runs=(("check", 1), ("build", 0)), absent=("onerror", "alert(2)")),
     "event handler on a paragraph": Case(body("<p onmouseover=\"alert(7)\">Hello</p>"), (

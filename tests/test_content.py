@@ -303,6 +303,8 @@ def test_a_link_to_an_unpublished_page_is_a_warning_at_its_line(sample_site: Pat
             "of the site: it is a draft, not published yet, or a wrong address") in result.stderr
     assert f"content/pages/about.en.md:{link_line + 2}: warning: the link to /en/lbas/ leads to no page" in result.stderr
     assert "\n    Did you mean /en/labs/? Correct the address, or take the link out" in result.stderr
+    assert "/en/labs/impact-lab/2024/ leads to no page of the site: it is a draft, not published yet, or a wrong " \
+        "address\n    Did you mean /en/labs/impact-lab/2025/?" in result.stderr  # a page as deep, not /en/labs/
     assert result.stderr.count("leads to no page") == 2
     drafts = run_build(sample_site, "--now", "2025-08-01", "--drafts")
     assert "/en/labs/impact-lab/2024/ leads to no page" not in drafts.stderr
@@ -353,15 +355,19 @@ def test_links_in_faq_answers_are_checked_at_their_own_lines(sample_site: Path) 
 
 
 def test_a_picture_in_a_text_that_no_build_publishes_is_a_warning_at_its_line(sample_site: Path) -> None:
-    """``![…](still.jpg)`` beside the text is not published: 'build' says so at the line, not only 'check' in the
-    built page; a picture at a full address, or one of the site's files, is no warning."""
+    """``![…](still.jpg)`` beside the text is not published, and a picture of another site is not loaded (the
+    security policy): 'build' says so at the line, not only 'check' in the built page. One of the site's own files is
+    left to 'check'."""
     (sample_site / "content/pages/still.jpg").write_bytes(b"\xff\xd8\xff")
     result, lines = built_with(sample_site, "content/pages/about.en.md", "\nIntro.\n\n![A still](still.jpg)\n\n"
-                               "![Online](https://example.org/a.jpg) ![Ours](/static/favicon.svg)\n")
+                               "![Ours](/static/favicon.svg)\n\n![Online](HTTPS://example.org/a.jpg)\n")
     at = next(n for n, line in enumerate(lines, 1) if "(still.jpg)" in line)
-    assert (f"content/pages/about.en.md:{at}: warning: the picture still.jpg is not part of the site: the page would "
-            "show it broken\n    A picture of an item goes in its .yaml") in result.stderr, result.stderr
-    assert result.stderr.count("is not part of the site") == 1
+    assert (f"content/pages/about.en.md:{at}: warning: the picture still.jpg would show broken: pictures in a text "
+            "are not published, and the site loads none from elsewhere\n    A text cannot show pictures of its own")\
+        in result.stderr, result.stderr
+    assert f"content/pages/about.en.md:{at + 4}: warning: the picture HTTPS://example.org/a.jpg would show" \
+        in result.stderr
+    assert result.stderr.count("would show broken") == 2
 
 
 #: English terms the Kazakh and Russian texts use as such, which a screen reader must read in English.

@@ -24,10 +24,8 @@ _LINKED = re.compile(r'="(/[^"]*)"')
 HINT = "Correct the address, or take the link out until that page is published."
 #: A picture's address in the HTML of a Markdown text.
 _PICTURE = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
-#: Addresses a picture of a text may have: another site's, or one of this site's files.
-_PICTURE_OK = ("https://", "http://", "/")
-PICTURE_HINT = ("A picture of an item goes in its .yaml, as its image or photo with alt text (docs/content.md, "
-                "Pictures); in the text, only the full address of a picture already online (https://…) works.")
+PICTURE_HINT = ("A text cannot show pictures of its own: a picture of an item goes in its .yaml, as its image or "
+                "photo with alt text (docs/content.md, Pictures).")
 
 
 def page_of(address: str, languages: tuple[str, ...]) -> str | None:
@@ -41,10 +39,11 @@ def page_of(address: str, languages: tuple[str, ...]) -> str | None:
 
 
 def meant(target: str, pages: set[str]) -> str:
-    """"Did you mean …?" with the address of the page of the same language whose path is closest to ``target``
-    (a typo, a renamed file), or nothing."""
-    lang = target.partition("/")[0]
-    close = difflib.get_close_matches(target, [page for page in pages if page.startswith(f"{lang}/")], n=1, cutoff=0.8)
+    """"Did you mean …?" with the address of the page of the same language and depth whose path is closest to
+    ``target`` (a typo, a renamed file), or nothing."""
+    lang, depth = target.partition("/")[0], target.count("/")
+    near = [page for page in pages if page.startswith(f"{lang}/") and page.count("/") == depth]
+    close = difflib.get_close_matches(target, near, n=1, cutoff=0.8)
     return f"Did you mean /{close[0].removesuffix('index.html')}? " if close else ""
 
 
@@ -59,8 +58,9 @@ def link_problems(content: Content, pages: set[str], languages: tuple[str, ...],
             found_at: dict[tuple[int, int, str], int] = {}  # where each address was last found, by part
             parts = _parts(content, text, faqs.get(meta.path))
             for address, part in _pictures(content, parts):
-                problems.warn(text.path, _line_in(part, address, found_at), f"the picture {address} is not part of "
-                              "the site: the page would show it broken", PICTURE_HINT)
+                problems.warn(text.path, _line_in(part, address, found_at), f"the picture {address} would show "
+                              "broken: pictures in a text are not published, and the site loads none from elsewhere",
+                              PICTURE_HINT)
             for address, part in _links(content, parts):
                 target = page_of(address, languages)
                 if target is None or (target in pages and target.startswith(f"{text.lang}/")):
@@ -108,11 +108,12 @@ def _links(content: Content, parts: list[tuple[str, Part]]) -> Iterator[tuple[st
 
 
 def _pictures(content: Content, parts: list[tuple[str, Part]]) -> Iterator[tuple[str, Part]]:
-    """Each picture of the ``parts`` of a text at an address that is neither another site's nor one of this site's
-    (``still.jpg`` beside the text): no build publishes such a file."""
+    """Each picture of the ``parts`` of a text at an address that is not one of this site's: a file beside the text
+    (``still.jpg``), which no build publishes, or another site's, which the site's security policy does not load
+    (``img-src 'self'``). One of the site's own (``/…``) is left to ``check``, which knows every built file."""
     for markdown, part in parts:
         for address in map(html.unescape, _PICTURE.findall(content.html.get(markdown, ""))):
-            if not address.startswith(_PICTURE_OK):
+            if not address.startswith("/"):
                 yield address, part
 
 
