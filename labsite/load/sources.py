@@ -88,9 +88,9 @@ def no_facts_hint(root: Path, text: str, name: str) -> str:
     """How to fix a text whose item has no facts file: the item it was likely meant for (one of its files renamed
     alone, or misspelt), else the file to create."""
     create = f"{Path(text).parent}/{name}.yaml beside it (see docs/content.md)"
-    items = sorted(path.stem for path in (root / text).parent.glob("*.yaml"))
+    folder, language = (root / text).parent, Path(text).stem.rpartition(".")[2]
+    items = sorted(path.stem for path in folder.glob("*.yaml") if not (folder / f"{path.stem}.{language}.md").exists())
     close = difflib.get_close_matches(name, items, n=1, cutoff=0.8)
-    if not close:
+    if not close:  # none, or each has its text in this language already: a copy is a new item
         return f"Create {create}."
-    language = Path(text).stem.rpartition(".")[2]
     return f"Did you mean '{close[0]}'? Rename the file {close[0]}.{language}.md, or create {create}."
