@@ -80,12 +80,18 @@ def _at_top(page: bytes, banner: str) -> bytes:
     return page[:end] + banner.encode("utf-8") + page[end:]
 
 
+#: The folders of ``content/`` whose items have a page of their own (besides ``pages``).
+PAGE_FOLDERS = frozenset({"labs", "news", "people"})
+
+
 def unpublished_source(root: Path, url_path: str) -> str | None:
     """The content file of the item at ``url_path`` when it exists though the build has no page there (a draft, a
     date after today), as the project names it; ``None`` otherwise. Items are found where their address says
     (``/en/news/x/`` → ``content/news/x.yaml``; a page's ``slug:`` of its own is not followed)."""
     parts = [part for part in url_path.split("/") if part]
     if len(parts) < 2 or not all(part.replace("-", "").isalnum() for part in parts):
+        return None
+    if len(parts) > 2 and parts[1] not in PAGE_FOLDERS:  # partners and FAQs have no page of their own
         return None
     folder = root / CONTENT_DIR / ("pages" if len(parts) == 2 else "/".join(parts[1:-1]))
     for candidate in (folder / f"{parts[-1]}.yaml", folder / f"{parts[-1]}.{parts[0]}.md"):

@@ -181,7 +181,8 @@ class Preview:
         if self.problems and page:  # the last good page, asked for: say that it is not current
             return Response(status, content_type(rel), with_broken_banner(files[rel], url_path,
                                                                           failure_text(self.problems)[0]))
-        if status == 404 and page and (source := unpublished_source(self.root, url_path)):
+        if status == 404 and page and not self.make_options().drafts and (
+                source := unpublished_source(self.root, url_path)):
             return Response(status, content_type(rel), with_unpublished_note(files[rel], source))
         if page and self.build is not None:
             return Response(status, content_type(rel), with_warnings(files[rel], self.build.warnings))
