@@ -217,3 +217,25 @@ def test_the_site_is_readable_by_the_web_server_whatever_the_umask(sample_site: 
     result = run_build(sample_site, "--now", AT)
     assert result.returncode == 0, result.stderr
     assert modes(site) == {("folder", 0o755), ("file", 0o644)}
+
+
+def test_a_linked_file_whose_mode_this_user_may_not_change_is_copied(sample_site: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only its owner may change a file's mode: a file of the previous site with another mode, left by another user's
+    build in a shared checkout, is copied (the kernel refuses the chmod of the link), and the copy given 644."""
+    build_site(sample_site, Options(NOW, cache=True))
+    page = sample_site / "_site" / ABOUT
+    page.chmod(0o664)
+    theirs, data, refused = page.stat().st_ino, page.read_bytes(), []
+    chmod = os.chmod
+
+    def owners_only(path: str | Path, mode: int) -> None:
+        if os.stat(path).st_ino == theirs:
+            refused.append(path)
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+        chmod(path, mode)
+
+    monkeypatch.setattr(os, "chmod", owners_only)
+    build_site(sample_site, Options(NOW, cache=True))
+    assert refused and str(refused[0]).endswith(ABOUT)
+    assert page.stat().st_ino != theirs and page.read_bytes() == data and page.stat().st_mode & 0o777 == 0o644

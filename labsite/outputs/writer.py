@@ -190,10 +190,16 @@ class _Stage:
         return path
 
     def placed(self, rel: str, path: str) -> None:
-        """Count the file ``rel`` now at ``path``, given the site's file mode if it has another."""
+        """Count the file ``rel`` now at ``path``, given the site's file mode if it has another (a link to a file of
+        another user, who alone may change its mode, is replaced by a copy of this build's own)."""
         found = os.lstat(path)
         if stat.S_IMODE(found.st_mode) != FILE_MODE:
-            os.chmod(path, FILE_MODE)
+            try:
+                os.chmod(path, FILE_MODE)
+            except PermissionError:
+                shutil.copyfile(path, f"{path}.copy")
+                os.replace(f"{path}.copy", path)
+                os.chmod(path, FILE_MODE)
         self.sizes[rel] = found.st_size
 
     def write(self, rel: str, data: bytes) -> None:
