@@ -240,8 +240,9 @@ def cmd_server_config(args: argparse.Namespace) -> int:
         report(problems)
         return 1
     try:
-        print(nginx_config(config, args.listen, args.root or config.output_path), end="")
-        closed = closed_folder(check_root(args.root or config.output_path))
+        served = args.root or config.output_path
+        print(nginx_config(config, args.listen, served), end="")
+        closed = closed_folder(check_root(served))  # the folder as nginx is given it
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

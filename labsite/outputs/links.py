@@ -129,8 +129,9 @@ def _offset(markdown: str, lines: int) -> int:
 
 
 def _line_in(part: Part, address: str, found_at: dict[tuple[int, int, str], int]) -> int:
-    """The line of the next place in ``part`` where ``address`` is written whole as a link's address (``/en`` not
-    in ``/en/labs/``, nor in `code`), after those found before; else the part's first line."""
+    """The line of the next place in ``part`` where ``address`` is written whole as a link's or picture's address
+    (``/en`` not in ``/en/labs/``, nor in `code`; after ``(``, ``<``, a quote, a space, or ``=`` in raw HTML), after
+    those found before; else the part's first line."""
     markdown, start, first = part
     key = (id(markdown), start, address)
     pattern = re.compile(r"(?<![^\s(<\"'=])" + re.escape(address) + r"(?![\w/#?.~%-])")
